@@ -1,0 +1,48 @@
+# Two commands do everything: `make run` (the bot) and `make test` (the whole suite).
+# Both create the virtual environment, install the pinned dependencies and train the model when
+# it is missing or older than its training data.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL := models/kap.tar.gz
+TRAINING_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) bot/crisis_guard.py
+RASA_PORT ?= 5005
+ACTIONS_PORT ?= 5055
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+# Rasa 3.6 needs Python 3.10 (3.8-3.10): a python3.10 on PATH, or one installed through pyenv.
+PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+  $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
+
+.PHONY: install train run test clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "Python 3.10 was not found (Rasa 3.6 runs on Python 3.8-3.10 only)."; \
+	  echo "Install it, e.g. 'apt-get install python3.10 python3.10-venv' or 'pyenv install 3.10.13', then run this again."; \
+	  exit 1; fi
+	$(PYTHON310) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(VENV)/.installed $(TRAINING_DATA)
+	$(BIN)/rasa train --config config.yml --domain domain.yml \
+	  --data data/nlu data/stories data/rules --out models --fixed-model-name kap
+	touch $@
+
+run: $(MODEL)
+	$(BIN)/python -m bot serve --model $(MODEL) --port $(RASA_PORT) --actions-port $(ACTIONS_PORT)
+
+test: $(MODEL)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf models .rasa results

@@ -1,0 +1,111 @@
+"""Actions that answer from the curated knowledge, and the follow-ups on the last answer.
+
+Each answer is sent as (1) the answer text, (2) each supporting quote with a short citation in
+plain text, so that text-only channels show it too, and (3) a structured citation payload for rich
+clients. The topic answered is kept in the `last_topic` slot for "where is that from?",
+"can you quote that?" and "tell me more".
+"""
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.suggestions import suggest_topics
+from bot.knowledge import Topic, knowledge
+
+
+def send_quotes(dispatcher: CollectingDispatcher, topic: Topic) -> None:
+    """Each quote as plain text with its short citation, then as a citation payload."""
+    for quote in topic.quotes:
+        dispatcher.utter_message(text=quote.as_text())
+        dispatcher.utter_message(json_message=quote.payload())
+
+
+def last_topic(tracker: Tracker) -> Optional[Topic]:
+    return knowledge().topic(tracker.get_slot("last_topic"))
+
+
+class ActionAnswerQuestion(Action):
+    """Answers an FAQ intent with its curated answer, quotes and citations."""
+
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topic = knowledge().topic_for_intent(tracker.get_intent_of_latest_message())
+        if topic is None:
+            suggest_topics(dispatcher, "utter_ask_rephrase")
+            return []
+        dispatcher.utter_message(text=topic.answer)
+        send_quotes(dispatcher, topic)
+        return [SlotSet("last_topic", topic.key)]
+
+
+class ActionShowSource(Action):
+    """Gives the full citation of everything the last answer rests on."""
+
+    def name(self) -> Text:
+        return "action_show_source"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topic = last_topic(tracker)
+        if topic is None:
+            suggest_topics(dispatcher, "utter_ask_topic")
+        else:
+            dispatcher.utter_message(text=topic.source_text())
+        return []
+
+
+class ActionQuoteSource(Action):
+    """Quotes, word for word, the sentences behind the last answer."""
+
+    def name(self) -> Text:
+        return "action_quote_source"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topic = last_topic(tracker)
+        if topic is None:
+            suggest_topics(dispatcher, "utter_ask_topic")
+        elif not topic.quotes:
+            dispatcher.utter_message(response="utter_no_quote")
+        else:
+            send_quotes(dispatcher, topic)
+        return []
+
+
+class ActionTellMore(Action):
+    """Adds a related detail to the last answer, once; after that says there is no more."""
+
+    def name(self) -> Text:
+        return "action_tell_more"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topic = last_topic(tracker)
+        if topic is None:
+            suggest_topics(dispatcher, "utter_ask_topic")
+        elif any(event.get("text") == topic.more for event in _bot_events_since_topic(tracker)):
+            dispatcher.utter_message(response="utter_no_more")
+        else:
+            dispatcher.utter_message(text=topic.more)
+        return []
+
+
+def _bot_events_since_topic(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The bot's messages since the last topic was answered."""
+    bot_events: List[Dict[Text, Any]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "last_topic":
+            break
+        if event.get("event") == "bot":
+            bot_events.append(event)
+    return bot_events

@@ -1,0 +1,97 @@
+"""Actions for the conversation around the answers: greeting, help, fallback, declines, crisis.
+
+Their wording is in domain.yml; the clinic's contact details and crisis resources come from
+clinic.yml at every reply, so a clinic changes them without retraining.
+"""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.suggestions import suggest_topics, suggestion_buttons
+from bot.clinic import load_clinic
+
+
+def utter_with_clinic_details(dispatcher: CollectingDispatcher, response: Text, **kwargs: Any) -> None:
+    """Sends a domain response with its {placeholders} filled from clinic.yml."""
+    dispatcher.utter_message(response=response, **load_clinic().template_values(), **kwargs)
+
+
+class ActionGreet(Action):
+    """Greets with a disclosure (automated, general information, how to reach a person)."""
+
+    def name(self) -> Text:
+        return "action_greet"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        utter_with_clinic_details(dispatcher, "utter_greet")
+        suggest_topics(dispatcher, "utter_suggestions")
+        return []
+
+
+class ActionShowHelp(Action):
+    """Says what the assistant can do, with example questions as buttons."""
+
+    def name(self) -> Text:
+        return "action_show_help"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        suggest_topics(dispatcher, "utter_help")
+        return []
+
+
+class ActionAskRephrase(Action):
+    """For messages the bot is unsure about: asks to rephrase, offering example questions."""
+
+    def name(self) -> Text:
+        return "action_ask_rephrase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        suggest_topics(dispatcher, "utter_ask_rephrase")
+        return []
+
+
+class ActionExplainAssistant(Action):
+    """Answers "are you human?" and "are you a doctor?": automated, no advice, who to contact."""
+
+    def name(self) -> Text:
+        return "action_explain_assistant"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        utter_with_clinic_details(dispatcher, "utter_explain_assistant")
+        return []
+
+
+class ActionDeclineOutOfScope(Action):
+    """Declines questions the document does not answer and refers to the care team."""
+
+    def name(self) -> Text:
+        return "action_decline_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        utter_with_clinic_details(dispatcher, "utter_out_of_scope", buttons=suggestion_buttons())
+        return []
+
+
+class ActionCrisisSupport(Action):
+    """Gives the crisis resources from clinic.yml, and nothing else."""
+
+    def name(self) -> Text:
+        return "action_crisis_support"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        utter_with_clinic_details(dispatcher, "utter_crisis")
+        return []

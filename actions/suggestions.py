@@ -1,0 +1,20 @@
+"""Example questions offered as buttons, so that a patient who is stuck has somewhere to go."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.knowledge import knowledge
+
+
+def suggestion_buttons() -> List[Dict[Text, Any]]:
+    """One button per suggested topic: its example question, sending the topic's intent."""
+    return [
+        {"title": topic.example, "payload": f"/{topic.intent}"}
+        for topic in knowledge().suggestions
+    ]
+
+
+def suggest_topics(dispatcher: CollectingDispatcher, response: Text) -> None:
+    """Sends a domain response followed by the example questions as buttons."""
+    dispatcher.utter_message(response=response, buttons=suggestion_buttons())

@@ -1,0 +1,60 @@
+"""Command line of the project's tooling: `python -m bot serve` starts the bot for `make run`."""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from bot.clinic import ClinicConfigError, load_clinic
+from bot.knowledge import KnowledgeError, load_knowledge
+from bot.servers import BotServers, ServerError
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Checks the knowledge and clinic settings, starts both servers, waits for Ctrl-C."""
+    try:
+        load_knowledge()
+        load_clinic()
+    except (KnowledgeError, ClinicConfigError) as error:
+        print(f"Cannot start: {error}", file=sys.stderr)
+        return 2
+    print("Starting the action server and the Rasa server (this takes about a minute)...")
+    try:
+        with BotServers(args.model, args.port, args.actions_port, args.logs, args.interface) as servers:
+            print(
+                f"\nThe KAP FAQ assistant is up: REST channel at {servers.url}/webhooks/rest/webhook\n"
+                f"Talk to it with:\n"
+                f"  curl -s -X POST {servers.url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
+                f"       -d '{{\"sender\": \"me\", \"message\": \"how effective is ketamine therapy?\"}}'\n"
+                f"or, in another terminal, chat in the shell (uses this action server):\n"
+                f"  .venv/bin/rasa shell --model {args.model} --port {args.port + 1}\n"
+                f"Logs: {args.logs}/rasa.log and {args.logs}/actions.log. Stop with Ctrl-C."
+            )
+            while all(p.poll() is None for p in (servers.rasa, servers.actions)):
+                time.sleep(1)
+            print("A server stopped unexpectedly; see the logs.", file=sys.stderr)
+            return 1
+    except ServerError as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopped.")
+        return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="start the action server and the Rasa server")
+    run.add_argument("--model", type=Path, default=Path("models/kap.tar.gz"))
+    run.add_argument("--port", type=int, default=5005)
+    run.add_argument("--actions-port", type=int, default=5055)
+    run.add_argument("--interface", default="127.0.0.1")
+    run.add_argument("--logs", type=Path, default=Path("logs"))
+    run.set_defaults(handler=serve)
+    args = parser.parse_args()
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

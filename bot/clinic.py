@@ -1,0 +1,83 @@
+"""The clinic's settings (clinic.yml): contact details and crisis resources.
+
+They are kept apart from the curated answers because each clinic changes them, and the bot reads
+them on every reply so that a change needs no retraining.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Tuple
+
+import yaml
+
+CLINIC_FILE = Path(os.environ.get("KAP_CLINIC_FILE", Path(__file__).resolve().parent.parent / "clinic.yml"))
+
+
+class ClinicConfigError(ValueError):
+    """clinic.yml is missing, unreadable, or lacks a field the bot needs."""
+
+
+@dataclass(frozen=True)
+class CrisisResource:
+    name: str
+    how: str
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    phone: str
+    email: str
+    hours: str
+    crisis_resources: Tuple[CrisisResource, ...]
+
+    def crisis_lines(self) -> str:
+        """The crisis resources, one per line, for the crisis reply."""
+        return "\n".join(f"• {r.name}: {r.how}" for r in self.crisis_resources)
+
+    def template_values(self) -> Dict[str, str]:
+        """Values for the {placeholders} of the domain's responses."""
+        return {
+            "clinic_name": self.name,
+            "care_team_phone": self.phone,
+            "care_team_email": self.email,
+            "care_team_hours": self.hours,
+            "crisis_resources": self.crisis_lines(),
+        }
+
+
+def _text(mapping: Any, field: str, where: str) -> str:
+    value = mapping.get(field) if isinstance(mapping, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        raise ClinicConfigError(f"{where}: '{field}' must be a non-empty text")
+    return " ".join(value.split())
+
+
+def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
+    """Read clinic.yml and check every field; the error names the one at fault."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ClinicConfigError(f"cannot read {path}: {error}") from error
+    if not isinstance(raw, dict):
+        raise ClinicConfigError(f"{path}: expected a mapping of settings")
+    care_team = raw.get("care_team")
+    resources = raw.get("crisis_resources")
+    if not isinstance(resources, list) or not resources:
+        raise ClinicConfigError(f"{path}: 'crisis_resources' must list at least one resource")
+    return Clinic(
+        name=_text(raw, "name", str(path)),
+        phone=_text(care_team, "phone", f"{path}: care_team"),
+        email=_text(care_team, "email", f"{path}: care_team"),
+        hours=_text(care_team, "hours", f"{path}: care_team"),
+        crisis_resources=tuple(
+            CrisisResource(
+                _text(r, "name", f"{path}: crisis_resources[{i}]"),
+                _text(r, "how", f"{path}: crisis_resources[{i}]"),
+            )
+            for i, r in enumerate(resources)
+        ),
+    )

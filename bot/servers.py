@@ -1,0 +1,155 @@
+"""Starts the action server and the Rasa server as child processes, and stops them again.
+
+Used by `make run` (python -m bot serve) and by the end-to-end tests, which start the real
+servers on free loopback ports. The Rasa server is pointed at the action server through a
+generated copy of endpoints.yml carrying the chosen port.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import IO, List, Optional
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ServerError(RuntimeError):
+    """A server did not come up in time, or stopped while starting."""
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path) -> None:
+    """Polls `url` until it answers 200; fails early if the process dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerError(f"server exited with code {process.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise ServerError(f"{url} did not answer within {timeout:.0f}s; see {log}")
+
+
+class BotServers:
+    """The action server and the Rasa server (REST channel), run together.
+
+    Use as a context manager; both processes are stopped on exit, whatever happened.
+    """
+
+    def __init__(
+        self,
+        model: Path,
+        rasa_port: int,
+        actions_port: int,
+        log_dir: Path,
+        interface: str = "127.0.0.1",
+        endpoints: Path = PROJECT_ROOT / "endpoints.yml",
+        credentials: Path = PROJECT_ROOT / "credentials.yml",
+        startup_timeout: float = 180.0,
+    ) -> None:
+        self.model = Path(model)
+        self.rasa_port = rasa_port
+        self.actions_port = actions_port
+        self.log_dir = Path(log_dir)
+        self.interface = interface
+        self.endpoints = Path(endpoints)
+        self.credentials = Path(credentials)
+        self.startup_timeout = startup_timeout
+        self.actions: Optional[subprocess.Popen] = None
+        self.rasa: Optional[subprocess.Popen] = None
+        self._logs: List[IO[bytes]] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.interface}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.interface}:{self.actions_port}"
+
+    def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self._logs.append(log)
+        env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2")
+        return subprocess.Popen(
+            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+
+    def _endpoints_for_this_run(self) -> Path:
+        endpoints = yaml.safe_load(self.endpoints.read_text("utf-8")) or {}
+        endpoints.setdefault("action_endpoint", {})["url"] = f"{self.actions_url}/webhook"
+        path = self.log_dir / "endpoints.generated.yml"
+        path.write_text(yaml.safe_dump(endpoints), "utf-8")
+        return path
+
+    def start_actions(self) -> None:
+        self.actions = self._spawn(
+            "actions",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+        )
+        wait_until_up(f"{self.actions_url}/health", self.actions, self.startup_timeout, self.log_dir / "actions.log")
+
+    def start_rasa(self) -> None:
+        rasa = str(Path(sys.executable).parent / "rasa")
+        self.rasa = self._spawn(
+            "rasa",
+            [
+                rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port),
+                "--interface", self.interface, "--endpoints", str(self._endpoints_for_this_run()),
+                "--credentials", str(self.credentials),
+            ],
+        )
+        wait_until_up(f"{self.url}/", self.rasa, self.startup_timeout, self.log_dir / "rasa.log")
+
+    @staticmethod
+    def _stop(process: Optional[subprocess.Popen]) -> None:
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop_actions(self) -> None:
+        self._stop(self.actions)
+
+    def stop(self) -> None:
+        self._stop(self.rasa)
+        self._stop(self.actions)
+        for log in self._logs:
+            log.close()
+        self._logs.clear()
+
+    def __enter__(self) -> "BotServers":
+        try:
+            self.start_actions()
+            self.start_rasa()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
