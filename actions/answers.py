@@ -36,7 +36,8 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        topic = knowledge().topic_for_intent(tracker.get_intent_of_latest_message())
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        topic = knowledge().topic_for_intent(intent)
         if topic is None:
             suggest_topics(dispatcher, "utter_ask_rephrase")
             return []

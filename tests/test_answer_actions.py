@@ -1,0 +1,94 @@
+"""action_answer_question and the follow-ups, with a real Tracker and CollectingDispatcher."""
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.answers import ActionAnswerQuestion, ActionQuoteSource, ActionShowSource, ActionTellMore
+from bot.knowledge import knowledge
+from tests.conversation import responses, run_action, texts, tracker_for
+
+TOPICS = list(knowledge().topics.values())
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.key)
+def test_each_faq_intent_gets_its_answer_quotes_and_citation_payloads(topic):
+    messages, events = run_action(ActionAnswerQuestion(), tracker_for(topic.intent))
+    sent = texts(messages)
+    assert sent[0] == topic.answer
+    assert sent[1:] == [quote.as_text() for quote in topic.quotes]
+    payloads = [m["custom"] for m in messages if m["custom"]]
+    assert [p["quote"] for p in payloads] == [quote.text for quote in topic.quotes]
+    for payload in payloads:
+        assert payload["type"] == "citation"
+        assert set(payload["citation"]) == {"authors", "year", "title", "journal", "volume",
+                                            "pages", "doi", "pmid", "url"}
+    assert all(len(text) <= 1600 for text in sent)
+    assert events == [SlotSet("last_topic", topic.key)]
+
+
+def test_effectiveness_answer_carries_the_review_quote_with_its_doi():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness"))
+    review = [m["custom"] for m in messages if m["custom"].get("citation", {}).get("doi")]
+    assert review[0]["citation"]["doi"] == "10.2147/JPR.S360733"
+    assert review[0]["citation"]["pmid"] == "35734507"
+    assert "Drozdz" in review[0]["citation"]["authors"][0]
+    assert any("doi:10.2147/JPR.S360733" in t for t in texts(messages))
+
+
+def test_a_question_about_creativity_gets_the_creativity_answer_not_the_list():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_creativity"))
+    answer = texts(messages)[0]
+    assert "creativity and problem solving" in answer
+    assert "mindfulness" not in answer and "discernment" not in answer
+
+
+def test_an_intent_without_knowledge_asks_to_rephrase_instead_of_guessing():
+    messages, events = run_action(ActionAnswerQuestion(), tracker_for("greet"))
+    assert responses(messages) == ["utter_ask_rephrase"]
+    assert events == []
+
+
+def test_source_of_the_60_70_figure_is_several_studies_not_the_review():
+    messages, _ = run_action(ActionShowSource(), tracker_for("ask_source", last_topic="effectiveness"))
+    (source,) = texts(messages)
+    assert '"several studies"' in source and "not a finding of the 2022 review" in source
+    assert "https://doi.org/10.2147/JPR.S360733" in source  # for the review quote it also shows
+
+
+def test_source_of_a_review_answer_is_the_full_reference():
+    messages, _ = run_action(ActionShowSource(), tracker_for("ask_source", last_topic="addiction"))
+    (source,) = texts(messages)
+    for part in ("Drozdz", "Ketamine Assisted Psychotherapy: A Systematic Narrative Review",
+                 "Journal of Pain Research", "15", "1691–1706", "PMID 35734507"):
+        assert part in source
+
+
+def test_quote_follow_up_gives_the_verbatim_quote():
+    messages, _ = run_action(ActionQuoteSource(), tracker_for("ask_quote", last_topic="dropout"))
+    assert texts(messages) == [q.as_text() for q in knowledge().topic("dropout").quotes]
+
+
+def test_quote_follow_up_on_a_list_answer_explains_there_is_no_single_quote():
+    messages, _ = run_action(ActionQuoteSource(), tracker_for("ask_quote", last_topic="other_effects"))
+    assert responses(messages) == ["utter_no_quote"]
+
+
+def test_tell_more_gives_the_related_detail_once_then_says_there_is_no_more():
+    topic = knowledge().topic("pain")
+    messages, _ = run_action(ActionTellMore(), tracker_for("ask_more", last_topic="pain"))
+    assert texts(messages) == [topic.more]
+    earlier = [
+        {"event": "slot", "name": "last_topic", "value": "pain"},
+        {"event": "bot", "text": topic.more},
+    ]
+    messages, _ = run_action(ActionTellMore(), tracker_for("ask_more", last_topic="pain", events=earlier))
+    assert responses(messages) == ["utter_no_more"]
+
+
+@pytest.mark.parametrize("action", [ActionShowSource(), ActionQuoteSource(), ActionTellMore()],
+                         ids=lambda a: a.name())
+def test_follow_ups_without_a_topic_ask_what_the_user_wants_to_know(action):
+    messages, events = run_action(action, tracker_for("ask_source"))
+    assert responses(messages) == ["utter_ask_topic"]
+    assert messages[0]["buttons"], "example questions are offered"
+    assert events == []

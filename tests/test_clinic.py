@@ -1,0 +1,48 @@
+"""clinic.yml is checked at start-up; a bad field is named in the error."""
+
+import pytest
+
+from bot.clinic import ClinicConfigError, load_clinic
+
+VALID = """
+name: Test Clinic
+care_team: {phone: "+1 555 0100", email: care@example.org, hours: weekdays}
+crisis_resources:
+  - {name: Lifeline, how: call 988}
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "clinic.yml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def test_the_shipped_configuration_has_the_us_crisis_defaults():
+    lines = load_clinic().crisis_lines()
+    for needle in ("988", "911", "HOME to 741741", "Outside the US", "116 123"):
+        assert needle in lines
+
+
+def test_a_valid_file_fills_the_response_placeholders(tmp_path):
+    values = load_clinic(write(tmp_path, VALID)).template_values()
+    assert values["care_team_phone"] == "+1 555 0100"
+    assert values["crisis_resources"] == "• Lifeline: call 988"
+
+
+@pytest.mark.parametrize("broken,field", [
+    (VALID.replace('phone: "+1 555 0100", ', ""), "care_team: 'phone'"),
+    (VALID.replace("name: Test Clinic", "name: ''"), "'name'"),
+    (VALID.replace("  - {name: Lifeline, how: call 988}", "  - {name: Lifeline}"), "crisis_resources[0]: 'how'"),
+    (VALID.split("crisis_resources")[0], "'crisis_resources'"),
+    ("just text", "expected a mapping"),
+    ("name: [unclosed", "cannot read"),
+])
+def test_a_bad_field_is_named(tmp_path, broken, field):
+    with pytest.raises(ClinicConfigError, match=field.replace("[", r"\[").replace("]", r"\]")):
+        load_clinic(write(tmp_path, broken))
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ClinicConfigError, match="cannot read"):
+        load_clinic(tmp_path / "absent.yml")
