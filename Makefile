@@ -12,6 +12,7 @@ ACTIONS_PORT ?= 5055
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
 
 # Rasa 3.6 needs Python 3.10 (3.8-3.10): a python3.10 on PATH, or one installed through pyenv.
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \

@@ -15,7 +15,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import IO, List, Optional
+from typing import IO, Dict, List, Optional
 
 import yaml
 
@@ -24,6 +24,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 class ServerError(RuntimeError):
     """A server did not come up in time, or stopped while starting."""
+
+
+def child_env() -> Dict[str, str]:
+    """The environment for Rasa processes: the project importable, no telemetry, quiet TF."""
+    return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2",
+                RASA_TELEMETRY_ENABLED="false")
 
 
 def free_port() -> int:
@@ -90,9 +96,8 @@ class BotServers:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")
         self._logs.append(log)
-        env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2")
         return subprocess.Popen(
-            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
+            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=child_env()
         )
 
     def _endpoints_for_this_run(self) -> Path:

@@ -1,28 +1,22 @@
 """Session-wide fixtures: the trained model (trained at most once) and the running servers."""
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.servers import PROJECT_ROOT, BotServers, free_port
+from bot.servers import PROJECT_ROOT, BotServers, child_env, free_port
 
 MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
-
-
-def rasa_env():
-    return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2",
-                RASA_TELEMETRY_ENABLED="false")
 
 
 @pytest.fixture(scope="session")
 def model():
     """The trained model; `make train` retrains only if the training data changed."""
     subprocess.run(["make", "--no-print-directory", "train"], cwd=PROJECT_ROOT, check=True,
-                   env=rasa_env())
+                   env=child_env())
     return MODEL
 
 
@@ -31,7 +25,7 @@ def run_rasa():
     """Runs a rasa CLI command in the project; returns the completed process."""
 
     def run(*args, timeout=900):
-        return subprocess.run([RASA, *args], cwd=PROJECT_ROOT, env=rasa_env(), timeout=timeout,
+        return subprocess.run([RASA, *args], cwd=PROJECT_ROOT, env=child_env(), timeout=timeout,
                               capture_output=True, text=True)
 
     return run

@@ -79,7 +79,8 @@ def test_off_topic_questions_never_get_a_confident_faq_answer(nlu_report, model)
 def test_conversation_test_stories_pass(model, run_rasa, tmp_path):
     stories = yaml.safe_load(TEST_STORIES.read_text("utf-8"))["stories"]
     assert len(stories) >= 30
+    # --e2e: the user messages go through the NLU model too, not just their intent labels.
     result = run_rasa("test", "core", "--model", str(model), "--stories", str(TEST_STORIES),
-                      "--out", str(tmp_path), "--fail-on-prediction-errors")
+                      "--out", str(tmp_path), "--e2e", "--fail-on-prediction-errors")
     failed = tmp_path / "failed_test_stories.yml"
     assert result.returncode == 0, failed.read_text() if failed.exists() else result.stderr[-3000:]
