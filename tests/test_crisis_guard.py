@@ -11,11 +11,12 @@ from bot.crisis_guard import PROJECT_ROOT, CrisisGuard, is_crisis, load_patterns
 PATTERNS = load_patterns(PROJECT_ROOT / "data" / "safety" / "crisis_patterns.yml")
 
 
-def training_examples(filename):
-    data = yaml.safe_load((PROJECT_ROOT / "data" / "nlu" / filename).read_text("utf-8"))
+def training_examples():
+    """(intent, text) of every training example in data/nlu/."""
     return [
         (item["intent"], line[2:].strip())
-        for item in data["nlu"]
+        for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml"))
+        for item in yaml.safe_load(path.read_text("utf-8"))["nlu"]
         for line in item["examples"].splitlines()
         if line.startswith("- ")
     ]
@@ -38,14 +39,17 @@ def test_crisis_language_is_caught(text):
 
 
 def test_every_crisis_training_example_is_caught():
-    missed = [text for _, text in training_examples("crisis.yml") if not is_crisis(text, PATTERNS)]
-    assert not missed
+    crisis = [text for intent, text in training_examples() if intent == "crisis"]
+    assert len(crisis) >= 50
+    assert not [text for text in crisis if not is_crisis(text, PATTERNS)]
 
 
-@pytest.mark.parametrize("filename", ["faq.yml", "followups.yml", "chitchat.yml"])
-def test_questions_about_kap_and_chit_chat_are_not_mistaken_for_a_crisis(filename):
-    flagged = [text for _, text in training_examples(filename) if is_crisis(text, PATTERNS)]
-    assert not flagged
+def test_questions_about_kap_and_chit_chat_are_not_mistaken_for_a_crisis():
+    # Out-of-scope questions may mention overdose ("can you OD on ketamine?"): a crisis reply
+    # is the safe answer there, so only the other intents are checked.
+    others = [text for intent, text in training_examples() if intent not in ("crisis", "out_of_scope")]
+    assert len(others) > 500
+    assert not [text for text in others if is_crisis(text, PATTERNS)]
 
 
 def make_message(text, intent, confidence):
