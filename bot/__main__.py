@@ -1,6 +1,7 @@
 """Command line of the project's tooling: `python -m bot serve` starts the bot for `make run`."""
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,7 +21,10 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     print("Starting the action server and the Rasa server (this takes about a minute)...")
     try:
-        with BotServers(args.model, args.port, args.actions_port, args.logs, args.interface) as servers:
+        token = os.environ.get("RASA_API_TOKEN")
+        api = ["--enable-api", "--auth-token", token] if token else []
+        with BotServers(args.model, args.port, args.actions_port, args.logs, args.interface,
+                        tracker_db=None, extra_args=api) as servers:
             print(
                 f"\nThe KAP FAQ assistant is up: REST channel at {servers.url}/webhooks/rest/webhook\n"
                 f"Talk to it with:\n"

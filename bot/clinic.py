@@ -7,6 +7,7 @@ them on every reply so that a change needs no retraining.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Tuple
@@ -33,6 +34,9 @@ class Clinic:
     email: str
     hours: str
     crisis_resources: Tuple[CrisisResource, ...]
+    website_origins: Tuple[str, ...]
+    max_message_chars: int
+    reply_timeout_seconds: int
 
     def crisis_lines(self) -> str:
         """The crisis resources, one per line, for the crisis reply."""
@@ -54,6 +58,23 @@ def _text(mapping: Any, field: str, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ClinicConfigError(f"{where}: '{field}' must be a non-empty text")
     return " ".join(value.split())
+
+
+def _origins(raw: Dict[str, Any], where: str) -> Tuple[str, ...]:
+    origins = raw.get("website_origins")
+    if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
+        raise ClinicConfigError(f"{where}: 'website_origins' must be a list of origins")
+    for origin in origins:
+        if origin == "*" or not re.fullmatch(r"https?://[^/\s*]+", origin):
+            raise ClinicConfigError(f"{where}: website_origins: {origin!r} is not an origin like https://clinic.example")
+    return tuple(origins)
+
+
+def _positive_int(raw: Dict[str, Any], field: str, where: str) -> int:
+    value = raw.get(field)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ClinicConfigError(f"{where}: '{field}' must be a positive whole number")
+    return value
 
 
 def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
@@ -80,4 +101,7 @@ def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
             )
             for i, r in enumerate(resources)
         ),
+        website_origins=_origins(raw, str(path)),
+        max_message_chars=_positive_int(raw, "max_message_chars", str(path)),
+        reply_timeout_seconds=_positive_int(raw, "reply_timeout_seconds", str(path)),
     )

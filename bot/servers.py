@@ -15,9 +15,11 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import IO, Dict, List, Optional
+from typing import IO, Dict, List, Optional, Sequence
 
 import yaml
+
+from bot.clinic import load_clinic
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,6 +73,8 @@ class BotServers:
         endpoints: Path = PROJECT_ROOT / "endpoints.yml",
         credentials: Path = PROJECT_ROOT / "credentials.yml",
         startup_timeout: float = 180.0,
+        tracker_db: Optional[Path] = None,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.model = Path(model)
         self.rasa_port = rasa_port
@@ -80,6 +84,8 @@ class BotServers:
         self.endpoints = Path(endpoints)
         self.credentials = Path(credentials)
         self.startup_timeout = startup_timeout
+        self.tracker_db = tracker_db
+        self.extra_args = list(extra_args)
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
         self._logs: List[IO[bytes]] = []
@@ -103,6 +109,8 @@ class BotServers:
     def _endpoints_for_this_run(self) -> Path:
         endpoints = yaml.safe_load(self.endpoints.read_text("utf-8")) or {}
         endpoints.setdefault("action_endpoint", {})["url"] = f"{self.actions_url}/webhook"
+        if self.tracker_db is not None:
+            endpoints["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(self.tracker_db)}
         path = self.log_dir / "endpoints.generated.yml"
         path.write_text(yaml.safe_dump(endpoints), "utf-8")
         return path
@@ -122,9 +130,16 @@ class BotServers:
                 rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port),
                 "--interface", self.interface, "--endpoints", str(self._endpoints_for_this_run()),
                 "--credentials", str(self.credentials),
+                *self.cors_args(), *self.extra_args,
             ],
         )
         wait_until_up(f"{self.url}/", self.rasa, self.startup_timeout, self.log_dir / "rasa.log")
+
+    @staticmethod
+    def cors_args() -> List[str]:
+        """--cors for each website origin of clinic.yml (none: browsers may not call the bot)."""
+        origins = list(load_clinic().website_origins)
+        return ["--cors", *origins] if origins else []
 
     @staticmethod
     def _stop(process: Optional[subprocess.Popen]) -> None:
@@ -139,6 +154,9 @@ class BotServers:
 
     def stop_actions(self) -> None:
         self._stop(self.actions)
+
+    def stop_rasa(self) -> None:
+        self._stop(self.rasa)
 
     def stop(self) -> None:
         self._stop(self.rasa)

@@ -34,5 +34,7 @@ def run_rasa():
 @pytest.fixture(scope="session")
 def servers(model, tmp_path_factory):
     """The real action server and Rasa server on free loopback ports, stopped after the tests."""
-    with BotServers(model, free_port(), free_port(), tmp_path_factory.mktemp("servers")) as running:
+    workdir = tmp_path_factory.mktemp("servers")
+    with BotServers(model, free_port(), free_port(), workdir,
+                    tracker_db=workdir / "conversations.db") as running:
         yield running

@@ -9,6 +9,9 @@ name: Test Clinic
 care_team: {phone: "+1 555 0100", email: care@example.org, hours: weekdays}
 crisis_resources:
   - {name: Lifeline, how: call 988}
+website_origins: [https://clinic.example]
+max_message_chars: 2000
+reply_timeout_seconds: 15
 """
 
 
@@ -34,7 +37,10 @@ def test_a_valid_file_fills_the_response_placeholders(tmp_path):
     (VALID.replace('phone: "+1 555 0100", ', ""), "care_team: 'phone'"),
     (VALID.replace("name: Test Clinic", "name: ''"), "'name'"),
     (VALID.replace("  - {name: Lifeline, how: call 988}", "  - {name: Lifeline}"), "crisis_resources[0]: 'how'"),
-    (VALID.split("crisis_resources")[0], "'crisis_resources'"),
+    (VALID.replace("  - {name: Lifeline, how: call 988}\n", "").replace("crisis_resources:", "crisis_resources: []"), "'crisis_resources'"),
+    (VALID.replace("[https://clinic.example]", "['*']"), "website_origins: '\\*'"),
+    (VALID.replace("[https://clinic.example]", "[clinic.example/page]"), "website_origins: 'clinic.example/page'"),
+    (VALID.replace("max_message_chars: 2000", "max_message_chars: lots"), "'max_message_chars'"),
     ("just text", "expected a mapping"),
     ("name: [unclosed", "cannot read"),
 ])

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import yaml
 
 from actions.conversation import (
     ActionAskRephrase,
@@ -12,7 +13,7 @@ from actions.conversation import (
     ActionGreet,
     ActionShowHelp,
 )
-from bot.clinic import load_clinic
+from bot.clinic import CLINIC_FILE, load_clinic
 from bot.knowledge import knowledge
 from tests.conversation import DOMAIN, responses, run_action, tracker_for
 
@@ -68,15 +69,11 @@ def test_crisis_reply_gives_every_resource_and_nothing_else():
 
 
 def test_crisis_resources_come_from_the_clinic_configuration(tmp_path, monkeypatch):
+    settings = yaml.safe_load(CLINIC_FILE.read_text("utf-8"))
+    settings["crisis_resources"] = [{"name": "Samaritans", "how": "call 116 123"}]
     custom = tmp_path / "clinic.yml"
-    custom.write_text(
-        "name: Test Clinic\ncare_team: {phone: '000', email: a@b.c, hours: always}\n"
-        "crisis_resources:\n  - {name: Samaritans, how: call 116 123}\n",
-        "utf-8",
-    )
-    monkeypatch.setattr("bot.clinic.CLINIC_FILE", custom)
-    monkeypatch.setattr("actions.conversation.load_clinic",
-                        lambda: __import__("bot.clinic").clinic.load_clinic(custom))
+    custom.write_text(yaml.safe_dump(settings), "utf-8")
+    monkeypatch.setattr("actions.conversation.load_clinic", lambda: load_clinic(custom))
     messages, _ = run_action(ActionCrisisSupport(), tracker_for("crisis"))
     text = filled(messages[0])
     assert "Samaritans: call 116 123" in text and "988" not in text
