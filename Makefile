@@ -18,7 +18,7 @@ export RASA_TELEMETRY_ENABLED := false
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
   $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: install train run test clean
+.PHONY: install train run test audit clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,12 @@ run: $(MODEL)
 
 test: $(MODEL)
 	$(BIN)/python -m pytest
+
+# Known vulnerabilities in the pinned dependencies (pip-audit in a venv of its own, so that its
+# newer dependencies do not disturb Rasa's). Findings and what is done about them: README.
+audit:
+	@test -x .venv-audit/bin/pip-audit || { $(PYTHON310) -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit==2.7.3; }
+	.venv-audit/bin/pip-audit --requirement requirements.txt --no-deps --vulnerability-service pypi --progress-spinner off
 
 clean:
 	rm -rf models .rasa results

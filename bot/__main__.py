@@ -46,6 +46,16 @@ def serve(args: argparse.Namespace) -> int:
         return 0
 
 
+def prune_conversations(args: argparse.Namespace) -> int:
+    """Deletes conversations older than --days (default: retention_days of clinic.yml)."""
+    from bot.retention import open_store, prune
+
+    days = args.days if args.days is not None else load_clinic().retention_days
+    deleted = prune(open_store(args.endpoints), days)
+    print(f"Deleted {deleted} conversation(s) older than {days} day(s).")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -56,6 +66,10 @@ def main() -> int:
     run.add_argument("--interface", default="127.0.0.1")
     run.add_argument("--logs", type=Path, default=Path("logs"))
     run.set_defaults(handler=serve)
+    clean = commands.add_parser("prune", help="delete conversations older than the retention period")
+    clean.add_argument("--days", type=int, help="default: retention_days in clinic.yml")
+    clean.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"))
+    clean.set_defaults(handler=prune_conversations)
     args = parser.parse_args()
     return args.handler(args)
 

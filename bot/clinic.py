@@ -37,6 +37,7 @@ class Clinic:
     website_origins: Tuple[str, ...]
     max_message_chars: int
     reply_timeout_seconds: int
+    retention_days: int
 
     def crisis_lines(self) -> str:
         """The crisis resources, one per line, for the crisis reply."""
@@ -104,4 +105,5 @@ def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
         website_origins=_origins(raw, str(path)),
         max_message_chars=_positive_int(raw, "max_message_chars", str(path)),
         reply_timeout_seconds=_positive_int(raw, "reply_timeout_seconds", str(path)),
+        retention_days=_positive_int(raw, "retention_days", str(path)),
     )

@@ -75,6 +75,7 @@ class BotServers:
         startup_timeout: float = 180.0,
         tracker_db: Optional[Path] = None,
         extra_args: Sequence[str] = (),
+        env: Optional[Dict[str, str]] = None,
     ) -> None:
         self.model = Path(model)
         self.rasa_port = rasa_port
@@ -86,6 +87,7 @@ class BotServers:
         self.startup_timeout = startup_timeout
         self.tracker_db = tracker_db
         self.extra_args = list(extra_args)
+        self.env = {**child_env(), **(env or {})}
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
         self._logs: List[IO[bytes]] = []
@@ -103,7 +105,7 @@ class BotServers:
         log = open(self.log_dir / f"{name}.log", "ab")
         self._logs.append(log)
         return subprocess.Popen(
-            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=child_env()
+            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=self.env
         )
 
     def _endpoints_for_this_run(self) -> Path:

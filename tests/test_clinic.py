@@ -12,6 +12,7 @@ crisis_resources:
 website_origins: [https://clinic.example]
 max_message_chars: 2000
 reply_timeout_seconds: 15
+retention_days: 30
 """
 
 

@@ -1,25 +1,10 @@
 """End to end: the real action server and `rasa run`, talked to over the REST channel."""
 
-import json
-import urllib.request
 import uuid
 
 import pytest
 
-
-def say(servers, sender, message):
-    """Posts one user message; returns the bot's replies."""
-    request = urllib.request.Request(
-        f"{servers.url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
-def texts(replies):
-    return [r["text"] for r in replies if "text" in r]
+from tests.rest_client import say, texts
 
 
 @pytest.fixture
