@@ -49,7 +49,7 @@ test: $(MODEL)
 # newer dependencies do not disturb Rasa's). Findings and what is done about them: README.
 audit:
 	@test -x .venv-audit/bin/pip-audit || { $(PYTHON310) -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit==2.7.3; }
-	.venv-audit/bin/pip-audit --requirement requirements.txt --no-deps --vulnerability-service pypi --progress-spinner off
+	.venv-audit/bin/pip-audit --requirement requirements.txt --no-deps --vulnerability-service pypi --strict --progress-spinner off
 
 clean:
 	rm -rf models .rasa results
