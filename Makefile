@@ -18,7 +18,7 @@ export RASA_TELEMETRY_ENABLED := false
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
   $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: install train run test audit clean
+.PHONY: install train run test bench audit clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,10 @@ run: $(MODEL)
 
 test: $(MODEL)
 	$(BIN)/python -m pytest
+
+# Answer quality against a TF-IDF baseline, latency, load, training and start-up: results/.
+bench: $(MODEL)
+	$(BIN)/python -m bot.bench
 
 # Known vulnerabilities in the pinned dependencies (pip-audit in a venv of its own, so that its
 # newer dependencies do not disturb Rasa's). Findings and what is done about them: README.

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any, Dict
-
-import yaml
 
 from bot.clinic import load_clinic
 from bot.crisis_guard import PROJECT_ROOT, is_crisis, load_patterns
+from bot.responses import render
 
 # Control characters other than tab and newline, and Unicode "format" characters used to hide
 # text (zero-width, bidi overrides). Right-to-left text itself is kept.
@@ -28,11 +26,6 @@ CRISIS = "/crisis"
 @functools.lru_cache(maxsize=None)
 def _crisis_patterns():
     return load_patterns(PROJECT_ROOT / "data" / "safety" / "crisis_patterns.yml")
-
-
-@functools.lru_cache(maxsize=None)
-def _domain_responses() -> Dict[str, Any]:
-    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))["responses"]
 
 
 def clean(text: str) -> str:
@@ -58,6 +51,4 @@ def screen(text: str) -> str:
 
 def safety_net_reply(text: str) -> str:
     """A reply when the bot gave none: the crisis resources, or an apology with the contact."""
-    response = "utter_crisis" if is_crisis(clean(text), _crisis_patterns()) else "utter_technical_problem"
-    template = _domain_responses()[response][0]["text"]
-    return template.format(**load_clinic().template_values())
+    return render("utter_crisis" if is_crisis(clean(text), _crisis_patterns()) else "utter_technical_problem")

@@ -31,6 +31,21 @@ def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def document_statements(text: Optional[str] = None) -> List[str]:
+    """Each sentence and bullet of the source document, minus its title and list lead-ins."""
+    text = SOURCE_DOCUMENT.read_text("utf-8") if text is None else text
+    statements: List[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        block = normalise_space(block)
+        if not block:
+            continue
+        if block.startswith("•"):
+            statements.append(block.lstrip("• ").strip())
+            continue
+        statements.extend(s.strip() for s in re.split(r"(?<=[.?])\s+(?=[A-Z])", block))
+    return [s for s in statements if not s.endswith(("?", ":"))]
+
+
 @dataclass(frozen=True)
 class Citation:
     """Where a statement comes from: a published article, the clinic's sheet, or unnamed studies."""

@@ -9,6 +9,7 @@ import yaml
 
 from bot.knowledge import (
     KNOWLEDGE_DIR,
+    document_statements,
     SOURCE_DOCUMENT,
     KnowledgeError,
     load_knowledge,
@@ -23,20 +24,6 @@ KNOWLEDGE = load_knowledge()
 SOURCE = SOURCE_DOCUMENT.read_text("utf-8")
 FLAT_SOURCE = normalise_space(SOURCE)
 TOPICS = list(KNOWLEDGE.topics.values())
-
-
-def source_statements():
-    """Each sentence and bullet of the document, minus its title and list lead-ins ("...:")."""
-    statements = []
-    for block in re.split(r"\n\s*\n", SOURCE):
-        block = normalise_space(block)
-        if not block:
-            continue
-        if block.startswith("•"):
-            statements.append(block.lstrip("• ").strip())
-            continue
-        statements.extend(s.strip() for s in re.split(r"(?<=[.?])\s+(?=[A-Z])", block))
-    return [s for s in statements if not s.endswith(("?", ":"))]
 
 
 def curly_quotations(text):
@@ -54,7 +41,7 @@ def test_the_shipped_document_is_a_byte_identical_copy_of_the_clinics():
 
 
 def test_the_statement_splitter_finds_every_sentence_and_bullet():
-    statements = source_statements()
+    statements = document_statements()
     # 3 sentences, 11 effects, the review sentence and 7 review findings.
     assert len(statements) == 22
     assert statements[0].startswith("Ketamine-assisted psychotherapy (KAP) is very effective")
@@ -81,7 +68,7 @@ def test_every_statement_of_the_source_is_covered_by_an_answer():
             return all(q in quotes for q in inner)
         return any(statement in q or q == statement.rstrip(".") for q in quotes)
 
-    missing = [s for s in source_statements() if not covered(s)]
+    missing = [s for s in document_statements() if not covered(s)]
     assert not missing, "statements no answer quotes:\n" + "\n".join(missing)
 
 
@@ -146,7 +133,7 @@ def test_the_review_citation_is_complete():
 
 
 def test_the_eleven_other_effects_each_have_their_own_answer():
-    bullets = [s for s in source_statements() if not curly_quotations(s)][3:14]
+    bullets = [s for s in document_statements() if not curly_quotations(s)][3:14]
     assert len(bullets) == 11
     for bullet in bullets:
         owners = [t.key for t in TOPICS if any(q.text == bullet for q in t.quotes)]

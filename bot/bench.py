@@ -1,0 +1,296 @@
+"""`make bench`: answer quality against a baseline, latency, throughput, training and start-up.
+
+Writes results/bench.json, results/bench.md and PNG plots, then prints the table. Figures vary
+from machine to machine, so this is a benchmark, not a test; the targets are printed beside them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+
+from bot.baseline import document_search
+from bot.knowledge import knowledge
+from bot.scoring import is_right
+from bot.servers import PROJECT_ROOT, BotServers, child_env, free_port
+from bot.rest_client import post
+
+RESULTS = PROJECT_ROOT / "results"
+MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
+EVAL_SET = PROJECT_ROOT / "tests" / "eval_conversations.yml"
+HELD_OUT = PROJECT_ROOT / "tests" / "nlu_heldout.yml"
+RASA = str(Path(sys.executable).parent / "rasa")
+CATEGORIES = ("in_scope", "out_of_scope", "crisis", "follow_up", "chitchat")
+TARGETS = {
+    "accuracy_overall": 0.97, "accuracy_crisis": 1.0, "accuracy_out_of_scope": 0.95,
+    "p50_ms": 40, "p95_ms": 100, "throughput_10": 50, "train_cold_s": 90, "ready_s": 30,
+}
+
+
+def percentile(values: List[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+# --- answer quality -------------------------------------------------------------------------
+
+def load_conversations() -> List[Dict[str, Any]]:
+    return yaml.safe_load(EVAL_SET.read_text("utf-8"))["conversations"]
+
+
+def rest_replier(url: str):
+    """Sends a conversation's turns to the bot; returns a function (sender, text) -> reply text."""
+
+    def reply(sender: str, text: str) -> str:
+        status, replies = post(f"{url}/webhooks/rest/webhook",
+                               json.dumps({"sender": sender, "message": text}).encode())
+        if status != 200:
+            return f"HTTP {status}"
+        return "\n".join(r.get("text", "") for r in replies)
+
+    return reply
+
+
+def score(conversations: List[Dict[str, Any]], reply) -> Dict[str, Any]:
+    """Runs every conversation through `reply` and scores each turn; returns the tallies."""
+    tally = {c: [0, 0] for c in CATEGORIES}
+    misses = []
+    for conversation in conversations:
+        sender = f"bench-{uuid.uuid4().hex[:10]}"
+        last_topic = None
+        for turn in conversation["turns"]:
+            expect = turn["expect"]
+            category = conversation["category"]
+            if category == "follow_up" and expect not in ("source", "quote", "more"):
+                category = "in_scope"
+            if category == "crisis" and expect != "crisis":
+                category = "in_scope"
+            text = reply(sender, turn["user"])
+            right = is_right(expect, text, last_topic)
+            tally[category][0] += right
+            tally[category][1] += 1
+            if not right:
+                misses.append({"user": turn["user"], "expect": expect, "reply": text[:160]})
+            last_topic = knowledge().topic(expect) or last_topic
+    total_right = sum(r for r, _ in tally.values())
+    total = sum(n for _, n in tally.values())
+    return {
+        "overall": total_right / total,
+        "turns": total,
+        "per_category": {c: {"accuracy": r / n if n else None, "turns": n} for c, (r, n) in tally.items()},
+        "misses": misses,
+    }
+
+
+def nlu_evaluation(workdir: Path) -> Dict[str, Any]:
+    """`rasa test nlu` on the held-out set; keeps Rasa's confusion matrix and histogram."""
+    out = workdir / "nlu"
+    subprocess.run([RASA, "test", "nlu", "--model", str(MODEL), "--nlu", str(HELD_OUT), "--out", str(out)],
+                   cwd=PROJECT_ROOT, env=child_env(), check=True, capture_output=True)
+    for name in ("intent_confusion_matrix.png", "intent_histogram.png"):
+        shutil.copy(out / name, RESULTS / f"nlu_{name}")
+    report = json.loads((out / "intent_report.json").read_text())
+    return {"accuracy": report["accuracy"], "weighted_f1": report["weighted avg"]["f1-score"],
+            "examples": report["weighted avg"]["support"]}
+
+
+# --- latency and load ----------------------------------------------------------------------
+
+def timed_turns(url: str, messages: List[str], sender_prefix: str, turns_per_sender: int = 10):
+    """Sends messages one after another; returns (latencies in ms, errors)."""
+    latencies, errors = [], 0
+    for i, message in enumerate(messages):
+        sender = f"{sender_prefix}-{i // turns_per_sender}"
+        started = time.perf_counter()
+        status, replies = post(f"{url}/webhooks/rest/webhook",
+                               json.dumps({"sender": sender, "message": message}).encode())
+        latencies.append((time.perf_counter() - started) * 1000)
+        errors += status != 200 or not replies
+    return latencies, errors
+
+
+def load_run(url: str, messages: List[str], clients: int, turns_each: int) -> Dict[str, Any]:
+    """`clients` concurrent clients, each sending `turns_each` turns; throughput and latency."""
+    results: List[Tuple[List[float], int]] = []
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        mine = [messages[(index * turns_each + k) % len(messages)] for k in range(turns_each)]
+        outcome = timed_turns(url, mine, f"load{clients}-{index}-{uuid.uuid4().hex[:6]}", turns_each)
+        with lock:
+            results.append(outcome)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(client, range(clients)))
+    elapsed = time.perf_counter() - started
+    latencies = [ms for lat, _ in results for ms in lat]
+    return {
+        "clients": clients, "turns": len(latencies), "seconds": elapsed,
+        "throughput": len(latencies) / elapsed, "errors": sum(e for _, e in results),
+        "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95),
+        "p99_ms": percentile(latencies, 0.99),
+    }
+
+
+def peak_memory_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def serve_and_measure(workdir: Path, conversations: List[Dict[str, Any]]) -> Dict[str, Any]:
+    servers = BotServers(MODEL, free_port(), free_port(), workdir / "servers",
+                         tracker_db=workdir / "servers" / "conversations.db")
+    started = time.perf_counter()
+    with servers:
+        status, _ = post(f"{servers.url}/webhooks/rest/webhook", json.dumps({"sender": "ready", "message": "hi"}).encode())
+        ready = time.perf_counter() - started
+        assert status == 200
+        quality = score(conversations, rest_replier(servers.url))
+        questions = [t["user"] for c in conversations if c["category"] == "in_scope" for t in c["turns"]]
+        timed_turns(servers.url, questions[:20], "warmup")
+        sequential, errors = timed_turns(servers.url, [questions[i % len(questions)] for i in range(500)], "seq")
+        loads = [load_run(servers.url, questions, 10, 30), load_run(servers.url, questions, 50, 8)]
+        memory = {"rasa_mb": peak_memory_mb(servers.rasa.pid), "actions_mb": peak_memory_mb(servers.actions.pid)}
+    return {"ready_s": ready, "quality": quality, "sequential_ms": sequential, "sequential_errors": errors,
+            "loads": loads, "memory": memory}
+
+
+# --- training --------------------------------------------------------------------------------
+
+def training_times(workdir: Path) -> Dict[str, float]:
+    """Cold training (empty cache) and training again with unchanged data (Rasa's cache)."""
+    env = {**child_env(), "RASA_CACHE_DIRECTORY": str(workdir / "cache")}
+    command = [RASA, "train", "--config", "config.yml", "--domain", "domain.yml", "--data",
+               "data/nlu", "data/stories", "data/rules", "--out", str(workdir / "models"),
+               "--fixed-model-name", "bench"]
+    times = {}
+    for run in ("train_cold_s", "train_unchanged_s"):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=True, capture_output=True)
+        times[run] = time.perf_counter() - started
+    started = time.perf_counter()
+    subprocess.run(["make", "-s", "train"], cwd=PROJECT_ROOT, env=child_env(), check=True, capture_output=True)
+    times["make_train_unchanged_s"] = time.perf_counter() - started
+    return times
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def plots(served: Dict[str, Any], baseline: Dict[str, Any]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(7, 4))
+    axis.hist(served["sequential_ms"], bins=50, color="#2b6cb0")
+    axis.set_xlabel("turn latency over REST, ms (500 sequential turns)")
+    axis.set_ylabel("turns")
+    axis.set_title("KAP FAQ assistant: per-turn latency")
+    figure.tight_layout()
+    figure.savefig(RESULTS / "latency_histogram.png", dpi=100)
+    plt.close(figure)
+
+    labels = ["overall", *CATEGORIES]
+    bot = [served["quality"]["overall"]] + [served["quality"]["per_category"][c]["accuracy"] or 0 for c in CATEGORIES]
+    base = [baseline["overall"]] + [baseline["per_category"][c]["accuracy"] or 0 for c in CATEGORIES]
+    figure, axis = plt.subplots(figsize=(8, 4))
+    positions = range(len(labels))
+    axis.bar([p - 0.2 for p in positions], bot, width=0.4, label="bot", color="#2b6cb0")
+    axis.bar([p + 0.2 for p in positions], base, width=0.4, label="TF-IDF baseline", color="#a0aec0")
+    axis.set_xticks(list(positions), labels)
+    axis.set_ylim(0, 1.05)
+    axis.set_ylabel("share of turns right")
+    axis.legend()
+    axis.set_title("Answer quality on the held-out evaluation conversations")
+    figure.tight_layout()
+    figure.savefig(RESULTS / "quality_vs_baseline.png", dpi=100)
+    plt.close(figure)
+
+
+def row(name: str, value: str, target: str = "", met: Optional[bool] = None) -> str:
+    mark = "" if met is None else ("met" if met else "**missed**")
+    return f"| {name} | {value} | {target} | {mark} |"
+
+
+def markdown(results: Dict[str, Any]) -> str:
+    quality, base, nlu = results["quality"], results["baseline"], results["nlu"]
+    seq, loads, train = results["latency"], results["loads"], results["training"]
+    pc = quality["per_category"]
+    lines = [
+        f"Benchmark of {results['date']} on {results['machine']}.", "",
+        "| measure | value | target | |", "|---|---|---|---|",
+        row("answer accuracy, overall (bot / baseline)", f"{quality['overall']:.1%} / {base['overall']:.1%} of {quality['turns']} turns", "≥ 97 %", quality["overall"] >= 0.97),
+    ]
+    for category in CATEGORIES:
+        target = {"crisis": ("100 %", 1.0), "out_of_scope": ("≥ 95 %", 0.95)}.get(category)
+        value = f"{pc[category]['accuracy']:.1%} / {base['per_category'][category]['accuracy']:.1%} of {pc[category]['turns']}"
+        lines.append(row(f"– {category.replace('_', '-')}", value, target[0] if target else "",
+                         pc[category]["accuracy"] >= target[1] if target else None))
+    lines += [
+        row("held-out NLU intent accuracy / weighted F1", f"{nlu['accuracy']:.3f} / {nlu['weighted_f1']:.3f} ({nlu['examples']} examples)"),
+        row("latency p50 / p95 / p99, sequential", f"{seq['p50_ms']:.0f} / {seq['p95_ms']:.0f} / {seq['p99_ms']:.0f} ms", "p50 ≤ 40, p95 ≤ 100", seq["p50_ms"] <= 40 and seq["p95_ms"] <= 100),
+    ]
+    for load in loads:
+        target = ("≥ 50 turns/s, 0 errors", load["throughput"] >= 50 and load["errors"] == 0) if load["clients"] == 10 else ("", None)
+        lines.append(row(f"{load['clients']} concurrent clients", f"{load['throughput']:.1f} turns/s, {load['errors']} errors, p50 {load['p50_ms']:.0f} / p95 {load['p95_ms']:.0f} ms", *target))
+    lines += [
+        row("training, cold", f"{train['train_cold_s']:.0f} s", "≤ 90 s", train["train_cold_s"] <= 90),
+        row("training, unchanged data (rasa train / make train)", f"{train['train_unchanged_s']:.0f} s / {train['make_train_unchanged_s']:.1f} s"),
+        row("time to ready (start to first reply)", f"{results['ready_s']:.0f} s", "≤ 30 s", results["ready_s"] <= 30),
+        row("model size", f"{results['model_mb']:.1f} MB"),
+        row("peak memory, Rasa / action server", f"{results['memory']['rasa_mb']:.0f} / {results['memory']['actions_mb']:.0f} MB"),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    RESULTS.mkdir(exist_ok=True)
+    conversations = load_conversations()
+    with tempfile.TemporaryDirectory(prefix="kap-bench-") as tmp:
+        workdir = Path(tmp)
+        print("Held-out NLU evaluation...", flush=True)
+        nlu = nlu_evaluation(workdir)
+        print("Serving, answer quality, latency and load...", flush=True)
+        served = serve_and_measure(workdir, conversations)
+        search = document_search()
+        baseline = score(conversations, lambda sender, text: search.answer(text))
+        print("Training times...", flush=True)
+        training = training_times(workdir)
+    seq = served["sequential_ms"]
+    results = {
+        "date": time.strftime("%Y-%m-%d"),
+        "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
+        "quality": served["quality"], "baseline": baseline, "nlu": nlu,
+        "latency": {"turns": len(seq), "errors": served["sequential_errors"], "mean_ms": statistics.mean(seq),
+                    "p50_ms": percentile(seq, 0.5), "p95_ms": percentile(seq, 0.95), "p99_ms": percentile(seq, 0.99)},
+        "loads": served["loads"], "training": training, "ready_s": served["ready_s"],
+        "model_mb": MODEL.stat().st_size / 1e6, "memory": served["memory"], "targets": TARGETS,
+    }
+    plots(served, baseline)
+    (RESULTS / "bench.json").write_text(json.dumps(results, indent=2))
+    table = markdown(results)
+    (RESULTS / "bench.md").write_text(table)
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""The bot's own lines from domain.yml, filled in with the clinic's details, for use outside Rasa.
+
+The channels need them when Rasa cannot reply, and the benchmark to recognise a reply.
+"""
+
+import functools
+from typing import Any, Dict
+
+import yaml
+
+from bot.clinic import load_clinic
+from bot.knowledge import KNOWLEDGE_DIR
+
+DOMAIN_FILE = KNOWLEDGE_DIR.parent.parent / "domain.yml"
+
+
+@functools.lru_cache(maxsize=None)
+def _responses() -> Dict[str, Any]:
+    return yaml.safe_load(DOMAIN_FILE.read_text("utf-8"))["responses"]
+
+
+def render(response: str) -> str:
+    """The text of a domain response with its {placeholders} filled from clinic.yml."""
+    return _responses()[response][0]["text"].format(**load_clinic().template_values())

@@ -1,0 +1,77 @@
+"""The benchmark's scorer and baseline, and the evaluation set they run on."""
+
+import collections
+
+import pytest
+import yaml
+
+from bot.baseline import NO_ANSWER, document_search
+from bot.clinic import load_clinic
+from bot.knowledge import knowledge
+from bot.responses import render
+from bot.scoring import acceptable, is_right
+from bot.servers import PROJECT_ROOT
+
+TOPICS = knowledge().topics
+EVAL = yaml.safe_load((PROJECT_ROOT / "tests" / "eval_conversations.yml").read_text("utf-8"))["conversations"]
+
+
+def test_the_right_answer_scores_and_another_topics_does_not():
+    assert is_right("creativity", TOPICS["creativity"].answer, None)
+    assert not is_right("creativity", TOPICS["mindfulness"].answer, None)
+
+
+def test_a_decline_scores_only_if_it_answers_nothing():
+    decline = render("utter_out_of_scope")
+    assert is_right("decline", decline, None)
+    assert is_right("decline", render("utter_ask_rephrase"), None)
+    assert not is_right("decline", TOPICS["pain"].answer + "\n" + decline, None)
+
+
+def test_follow_ups_are_judged_against_the_last_topic():
+    addiction = TOPICS["addiction"]
+    assert is_right("source", addiction.source_text(), addiction)
+    assert not is_right("source", TOPICS["creativity"].source_text(), addiction)
+    assert is_right("more", addiction.more, addiction)
+    assert acceptable("quote", None) == [render("utter_ask_topic")]
+
+
+def test_crisis_needs_the_crisis_resources():
+    assert is_right("crisis", render("utter_crisis"), None)
+    assert not is_right("crisis", render("utter_out_of_scope"), None)
+    assert load_clinic().crisis_lines() in render("utter_crisis")
+
+
+def test_an_unknown_expectation_is_an_error():
+    with pytest.raises(ValueError):
+        acceptable("weather", None)
+
+
+def test_the_baseline_finds_the_passage_or_says_it_found_nothing():
+    search = document_search()
+    passage = search.answer("does kap help creativity")
+    assert passage == "Enhanced creativity and problem solving"
+    assert is_right("creativity", passage, None)
+    assert search.answer("who won the football last night") == NO_ANSWER
+    assert is_right("decline", NO_ANSWER, None)
+
+
+def test_the_evaluation_set_is_large_varied_and_valid():
+    turns = [turn for conversation in EVAL for turn in conversation["turns"]]
+    assert len(turns) >= 150
+    expected = collections.Counter(turn["expect"] for turn in turns)
+    assert all(expected[key] >= 3 for key in TOPICS), expected
+    for conversation in EVAL:
+        assert conversation["category"] in ("in_scope", "out_of_scope", "crisis", "follow_up", "chitchat")
+        for turn in conversation["turns"]:
+            acceptable(turn["expect"], TOPICS["effectiveness"])  # raises on an unknown expectation
+
+
+def test_the_evaluation_set_is_not_training_data():
+    trained = {
+        line[2:].strip().lower()
+        for path in (PROJECT_ROOT / "data" / "nlu").glob("*.yml")
+        for item in yaml.safe_load(path.read_text("utf-8"))["nlu"]
+        for line in item["examples"].splitlines()
+    }
+    assert not [t["user"] for c in EVAL for t in c["turns"] if t["user"].strip().lower() in trained]
