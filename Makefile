@@ -7,7 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/kap.tar.gz
 TRAINING_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) bot/crisis_guard.py
+WIDGET_VENDOR := bot/web/vendor/socket.io.min.js
+CHROMIUM := /usr/bin/chromium
 RASA_PORT ?= 5005
+WEB_PORT ?= 8080
 ACTIONS_PORT ?= 5055
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -34,15 +37,25 @@ $(VENV)/.installed: requirements.txt
 
 train: $(MODEL)
 
+# The widget's socket.io client, from npm (pinned in package-lock.json), copied where it is served.
+$(WIDGET_VENDOR): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(@D) && cp node_modules/socket.io-client/dist/socket.io.min.js $@
+
+# The browser tests drive Debian's chromium with Playwright (no browser download).
+$(CHROMIUM):
+	@if [ "$$(id -u)" != 0 ]; then echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'."; exit 1; fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 $(MODEL): $(VENV)/.installed $(TRAINING_DATA)
 	$(BIN)/rasa train --config config.yml --domain domain.yml \
 	  --data data/nlu data/stories data/rules --out models --fixed-model-name kap
 	touch $@
 
-run: $(MODEL)
-	$(BIN)/python -m bot serve --model $(MODEL) --port $(RASA_PORT) --actions-port $(ACTIONS_PORT)
+run: $(MODEL) $(WIDGET_VENDOR)
+	$(BIN)/python -m bot serve --model $(MODEL) --port $(RASA_PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT)
 
-test: $(MODEL)
+test: $(MODEL) $(WIDGET_VENDOR) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 # Answer quality against a TF-IDF baseline, latency, load, training and start-up: results/.
@@ -56,4 +69,4 @@ audit:
 	.venv-audit/bin/pip-audit --requirement requirements.txt --no-deps --vulnerability-service pypi --strict --progress-spinner off
 
 clean:
-	rm -rf models .rasa results
+	rm -rf models .rasa node_modules bot/web/vendor

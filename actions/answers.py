@@ -16,10 +16,17 @@ from actions.suggestions import suggest_topics
 from bot.knowledge import Topic, knowledge
 
 
-def send_quotes(dispatcher: CollectingDispatcher, topic: Topic) -> None:
+# Channels whose client draws the citation payload as a quote card (the website widget), so the
+# plain-text copy of the quote would only repeat it.
+CARD_CHANNELS = {"socketio"}
+
+
+def send_quotes(dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic) -> None:
     """Each quote as plain text with its short citation, then as a citation payload."""
+    cards_only = tracker.get_latest_input_channel() in CARD_CHANNELS
     for quote in topic.quotes:
-        dispatcher.utter_message(text=quote.as_text())
+        if not cards_only:
+            dispatcher.utter_message(text=quote.as_text())
         dispatcher.utter_message(json_message=quote.payload())
 
 
@@ -42,7 +49,7 @@ class ActionAnswerQuestion(Action):
             suggest_topics(dispatcher, "utter_ask_rephrase")
             return []
         dispatcher.utter_message(text=topic.answer)
-        send_quotes(dispatcher, topic)
+        send_quotes(dispatcher, tracker, topic)
         return [SlotSet("last_topic", topic.key)]
 
 
@@ -78,7 +85,7 @@ class ActionQuoteSource(Action):
         elif not topic.quotes:
             dispatcher.utter_message(response="utter_no_quote")
         else:
-            send_quotes(dispatcher, topic)
+            send_quotes(dispatcher, tracker, topic)
         return []
 
 

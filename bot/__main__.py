@@ -24,7 +24,7 @@ def serve(args: argparse.Namespace) -> int:
         token = os.environ.get("RASA_API_TOKEN")
         api = ["--enable-api", "--auth-token", token] if token else []
         with BotServers(args.model, args.port, args.actions_port, args.logs, args.interface,
-                        tracker_db=None, extra_args=api) as servers:
+                        extra_args=api, web_port=args.web_port) as servers:
             print(
                 f"\nThe KAP FAQ assistant is up: REST channel at {servers.url}/webhooks/rest/webhook\n"
                 f"Talk to it with:\n"
@@ -32,9 +32,10 @@ def serve(args: argparse.Namespace) -> int:
                 f"       -d '{{\"sender\": \"me\", \"message\": \"how effective is ketamine therapy?\"}}'\n"
                 f"or, in another terminal, chat in the shell (uses this action server):\n"
                 f"  .venv/bin/rasa shell --model {args.model} --port {args.port + 1}\n"
+                f"or open the demo page with the chat widget: {servers.web_url}/\n"
                 f"Logs: {args.logs}/rasa.log and {args.logs}/actions.log. Stop with Ctrl-C."
             )
-            while all(p.poll() is None for p in (servers.rasa, servers.actions)):
+            while all(p.poll() is None for p in (servers.rasa, servers.actions, servers.web)):
                 time.sleep(1)
             print("A server stopped unexpectedly; see the logs.", file=sys.stderr)
             return 1
@@ -63,6 +64,7 @@ def main() -> int:
     run.add_argument("--model", type=Path, default=Path("models/kap.tar.gz"))
     run.add_argument("--port", type=int, default=5005)
     run.add_argument("--actions-port", type=int, default=5055)
+    run.add_argument("--web-port", type=int, default=8080, help="demo page with the widget")
     run.add_argument("--interface", default="127.0.0.1")
     run.add_argument("--logs", type=Path, default=Path("logs"))
     run.set_defaults(handler=serve)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Dict
 
 from bot.clinic import load_clinic
 from bot.crisis_guard import PROJECT_ROOT, is_crisis, load_patterns
@@ -49,6 +50,10 @@ def screen(text: str) -> str:
     return text
 
 
-def safety_net_reply(text: str) -> str:
-    """A reply when the bot gave none: the crisis resources, or an apology with the contact."""
-    return render("utter_crisis" if is_crisis(clean(text), _crisis_patterns()) else "utter_technical_problem")
+def safety_net_reply(text: str) -> Dict[str, str]:
+    """A reply when the bot gave none: the crisis resources, or an apology with the contact.
+
+    Shaped like a bot message (text, and the response it comes from) so channels send it as one.
+    """
+    response = "utter_crisis" if is_crisis(clean(text), _crisis_patterns()) else "utter_technical_problem"
+    return {"text": render(response), "utter_action": response}

@@ -19,7 +19,7 @@ from typing import IO, Dict, List, Optional, Sequence
 
 import yaml
 
-from bot.clinic import load_clinic
+from bot.clinic import CLINIC_FILE, Clinic, load_clinic
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +76,8 @@ class BotServers:
         tracker_db: Optional[Path] = None,
         extra_args: Sequence[str] = (),
         env: Optional[Dict[str, str]] = None,
+        callback_url: Optional[str] = None,
+        web_port: Optional[int] = None,
     ) -> None:
         self.model = Path(model)
         self.rasa_port = rasa_port
@@ -88,6 +90,9 @@ class BotServers:
         self.tracker_db = tracker_db
         self.extra_args = list(extra_args)
         self.env = {**child_env(), **(env or {})}
+        self.callback_url = callback_url
+        self.web_port = web_port
+        self.web: Optional[subprocess.Popen] = None
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
         self._logs: List[IO[bytes]] = []
@@ -95,6 +100,10 @@ class BotServers:
     @property
     def url(self) -> str:
         return f"http://{self.interface}:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.interface}:{self.web_port}"
 
     @property
     def actions_url(self) -> str:
@@ -117,6 +126,14 @@ class BotServers:
         path.write_text(yaml.safe_dump(endpoints), "utf-8")
         return path
 
+    def _credentials_for_this_run(self) -> Path:
+        credentials = yaml.safe_load(self.credentials.read_text("utf-8")) or {}
+        if self.callback_url is not None:
+            credentials["callback"] = {"url": self.callback_url}
+        path = self.log_dir / "credentials.generated.yml"
+        path.write_text(yaml.safe_dump(credentials), "utf-8")
+        return path
+
     def start_actions(self) -> None:
         self.actions = self._spawn(
             "actions",
@@ -131,16 +148,30 @@ class BotServers:
             [
                 rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port),
                 "--interface", self.interface, "--endpoints", str(self._endpoints_for_this_run()),
-                "--credentials", str(self.credentials),
+                "--credentials", str(self._credentials_for_this_run()),
                 *self.cors_args(), *self.extra_args,
             ],
         )
         wait_until_up(f"{self.url}/", self.rasa, self.startup_timeout, self.log_dir / "rasa.log")
 
-    @staticmethod
-    def cors_args() -> List[str]:
+    def start_web(self) -> None:
+        """The widget and its demo page (only when a web port was given)."""
+        if self.web_port is None:
+            return
+        self.web = self._spawn(
+            "web",
+            [sys.executable, "-m", "bot.web_server", "--port", str(self.web_port),
+             "--interface", self.interface, "--rasa-url", self.url],
+        )
+        wait_until_up(f"{self.web_url}/widget.js", self.web, self.startup_timeout, self.log_dir / "web.log")
+
+    def clinic(self) -> Clinic:
+        """The clinic settings the servers run with (KAP_CLINIC_FILE, if given, else clinic.yml)."""
+        return load_clinic(Path(self.env.get("KAP_CLINIC_FILE", CLINIC_FILE)))
+
+    def cors_args(self) -> List[str]:
         """--cors for each website origin of clinic.yml (none: browsers may not call the bot)."""
-        origins = list(load_clinic().website_origins)
+        origins = list(self.clinic().website_origins)
         return ["--cors", *origins] if origins else []
 
     @staticmethod
@@ -161,6 +192,7 @@ class BotServers:
         self._stop(self.rasa)
 
     def stop(self) -> None:
+        self._stop(self.web)
         self._stop(self.rasa)
         self._stop(self.actions)
         for log in self._logs:
@@ -171,6 +203,7 @@ class BotServers:
         try:
             self.start_actions()
             self.start_rasa()
+            self.start_web()
         except BaseException:
             self.stop()
             raise

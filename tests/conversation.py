@@ -17,6 +17,7 @@ def tracker_for(
     text: str = "",
     last_topic: Optional[str] = None,
     events: Optional[List[Dict[str, Any]]] = None,
+    channel: str = "rest",
 ) -> Tracker:
     """A tracker whose latest message has `intent`, with the last_topic slot set as given."""
     latest = {"intent": {"name": intent, "confidence": 1.0}, "text": text or intent, "entities": []}
@@ -24,7 +25,8 @@ def tracker_for(
         sender_id="test-user",
         slots={"last_topic": last_topic},
         latest_message=latest,
-        events=(events or []) + [{"event": "user", "text": latest["text"], "parse_data": latest}],
+        events=(events or []) + [{"event": "user", "text": latest["text"], "parse_data": latest,
+                                  "input_channel": channel}],
         paused=False,
         followup_action=None,
         active_loop={},

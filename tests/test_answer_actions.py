@@ -35,6 +35,13 @@ def test_effectiveness_answer_carries_the_review_quote_with_its_doi():
     assert any("doi:10.2147/JPR.S360733" in t for t in texts(messages))
 
 
+def test_the_widget_gets_quote_cards_without_the_plain_text_copy():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness", channel="socketio"))
+    topic = knowledge().topic("effectiveness")
+    assert texts(messages) == [topic.answer]
+    assert [m["custom"]["quote"] for m in messages if m["custom"]] == [q.text for q in topic.quotes]
+
+
 def test_a_question_about_creativity_gets_the_creativity_answer_not_the_list():
     messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_creativity"))
     answer = texts(messages)[0]
