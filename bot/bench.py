@@ -168,8 +168,75 @@ def serve_and_measure(workdir: Path, conversations: List[Dict[str, Any]]) -> Dic
         sequential, errors = timed_turns(servers.url, [questions[i % len(questions)] for i in range(500)], "seq")
         loads = [load_run(servers.url, questions, 10, 30), load_run(servers.url, questions, 50, 8)]
         memory = {"rasa_mb": peak_memory_mb(servers.rasa.pid), "actions_mb": peak_memory_mb(servers.actions.pid)}
+        profile = profile_turns(servers.actions_url, workdir / "profile.db", questions)
     return {"ready_s": ready, "quality": quality, "sequential_ms": sequential, "sequential_errors": errors,
-            "loads": loads, "memory": memory}
+            "loads": loads, "memory": memory, "profile": profile}
+
+
+# --- where the time of a turn goes ----------------------------------------------------------
+
+def profile_turns(actions_url: str, database: Path, questions: List[str], turns: int = 50) -> Dict[str, float]:
+    """Runs turns in-process under cProfile; returns the mean time per turn of each stage."""
+    import asyncio
+    import cProfile
+    import logging
+    import pstats
+
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.agent import Agent
+    from rasa.core.processor import MessageProcessor
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.utils.endpoints import EndpointConfig
+    from rasa.utils.log_utils import configure_structlog
+
+    # CPU time in the Rasa process, per stage (cProfile does not count time spent awaiting).
+    stages = {
+        "nlu_ms": MessageProcessor._parse_message_with_graph,
+        "policies_ms": MessageProcessor._predict_next_with_tracker,
+        "action_result_validation_ms": RemoteAction._validate_action_result,
+        "tracker_store_read_ms": SQLTrackerStore.retrieve,
+        "tracker_store_write_ms": SQLTrackerStore.save,
+    }
+    # Wall time of each call to the action server, awaiting included.
+    round_trips: List[float] = []
+    remote_run = RemoteAction.run
+
+    async def timed_remote_run(self, *args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return await remote_run(self, *args, **kwargs)
+        finally:
+            round_trips.append((time.perf_counter() - started) * 1000)
+
+    RemoteAction.run = timed_remote_run
+    configure_structlog(logging.WARNING)
+    agent = Agent.load(str(MODEL), action_endpoint=EndpointConfig(f"{actions_url}/webhook"))
+    agent.processor.tracker_store = SQLTrackerStore(agent.domain, dialect="sqlite", db=str(database))
+
+    async def run() -> float:
+        for i in range(10):
+            await agent.handle_text(questions[i % len(questions)], sender_id=f"profile-warm-{i // 5}")
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for i in range(turns):
+            await agent.handle_text(questions[i % len(questions)], sender_id=f"profile-{i // 5}")
+        profiler.disable()
+        elapsed = time.perf_counter() - started
+        stats = pstats.Stats(profiler).stats
+        for key, function in stages.items():
+            code = function.__code__
+            found = stats.get((code.co_filename, code.co_firstlineno, code.co_name))
+            breakdown[key] = found[3] * 1000 / turns if found else 0.0
+        return elapsed
+
+    breakdown: Dict[str, float] = {}
+    try:
+        breakdown["turn_under_profiler_ms"] = asyncio.run(run()) * 1000 / turns
+    finally:
+        RemoteAction.run = remote_run
+    breakdown["action_server_round_trip_ms"] = statistics.mean(round_trips[-turns:])
+    return breakdown
 
 
 # --- training --------------------------------------------------------------------------------
@@ -258,6 +325,11 @@ def markdown(results: Dict[str, Any]) -> str:
         row("model size", f"{results['model_mb']:.1f} MB"),
         row("peak memory, Rasa / action server", f"{results['memory']['rasa_mb']:.0f} / {results['memory']['actions_mb']:.0f} MB"),
     ]
+    profile = results["profile"]
+    lines += ["", "Where the time of one turn goes (in-process, mean per turn: CPU time of each stage in "
+              "the Rasa process under cProfile; the action server round trip as wall time):", "",
+              "| stage | ms |", "|---|---|"]
+    lines += [f"| {name[:-3].replace('_', ' ')} | {value:.1f} |" for name, value in profile.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -283,6 +355,7 @@ def main() -> int:
                     "p50_ms": percentile(seq, 0.5), "p95_ms": percentile(seq, 0.95), "p99_ms": percentile(seq, 0.99)},
         "loads": served["loads"], "training": training, "ready_s": served["ready_s"],
         "model_mb": MODEL.stat().st_size / 1e6, "memory": served["memory"], "targets": TARGETS,
+        "profile": served["profile"],
     }
     plots(served, baseline)
     (RESULTS / "bench.json").write_text(json.dumps(results, indent=2))
