@@ -1,6 +1,5 @@
 """The crisis safety net: crisis language always wins, other questions are left alone."""
 
-from pathlib import Path
 
 import pytest
 import yaml
