@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
   $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: install train run test bench audit clean
+.PHONY: install train run test bench report audit clean
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,11 @@ test: $(MODEL) $(WIDGET_VENDOR) $(CHROMIUM)
 # Answer quality against a TF-IDF baseline, latency, load, training and start-up: results/.
 bench: $(MODEL)
 	$(BIN)/python -m bot.bench
+
+# What patients asked over the last DAYS days, from the tracker store: results/report.md and .png.
+DAYS ?= 30
+report: $(VENV)/.installed
+	$(BIN)/python -m bot report --days $(DAYS)
 
 # Known vulnerabilities in the pinned dependencies (pip-audit in a venv of its own, so that its
 # newer dependencies do not disturb Rasa's). Findings and what is done about them: README.

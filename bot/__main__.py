@@ -57,6 +57,17 @@ def prune_conversations(args: argparse.Namespace) -> int:
     return 0
 
 
+def report(args: argparse.Namespace) -> int:
+    """Writes the report of the last --days days from the tracker store."""
+    from bot.report import write_report
+    from bot.retention import open_store
+
+    path = write_report(open_store(args.endpoints), args.days, args.out)
+    print(path.read_text("utf-8"))
+    print(f"Written to {path} (chart: {path.parent / 'report.png'}).")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +83,11 @@ def main() -> int:
     clean.add_argument("--days", type=int, help="default: retention_days in clinic.yml")
     clean.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"))
     clean.set_defaults(handler=prune_conversations)
+    tally = commands.add_parser("report", help="what patients asked over the last days")
+    tally.add_argument("--days", type=int, default=30)
+    tally.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"))
+    tally.add_argument("--out", type=Path, default=Path("results"))
+    tally.set_defaults(handler=report)
     args = parser.parse_args()
     return args.handler(args)
 
