@@ -9,6 +9,7 @@ MODEL := models/kap.tar.gz
 TRAINING_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) bot/crisis_guard.py
 WIDGET_VENDOR := bot/web/vendor/socket.io.min.js
 CHROMIUM := /usr/bin/chromium
+ENDPOINTS ?= endpoints.yml
 RASA_PORT ?= 5005
 WEB_PORT ?= 8080
 ACTIONS_PORT ?= 5055
@@ -21,7 +22,7 @@ export RASA_TELEMETRY_ENABLED := false
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
   $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: install train run test bench report audit clean
+.PHONY: install train run test bench report audit clean system-packages
 
 install: $(VENV)/.installed
 
@@ -42,10 +43,17 @@ $(WIDGET_VENDOR): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p $(@D) && cp node_modules/socket.io-client/dist/socket.io.min.js $@
 
-# The browser tests drive Debian's chromium with Playwright (no browser download).
-$(CHROMIUM):
-	@if [ "$$(id -u)" != 0 ]; then echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'."; exit 1; fi
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+# Debian packages the tests need: chromium (driven by Playwright, no browser download) and the
+# PostgreSQL and Redis servers of the scale-out test (each test starts its own on a free port).
+system-packages:
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "The tests need Debian's$$missing: run 'sudo apt-get install$$missing'."; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 
 $(MODEL): $(VENV)/.installed $(TRAINING_DATA)
 	$(BIN)/rasa train --config config.yml --domain domain.yml \
@@ -53,9 +61,9 @@ $(MODEL): $(VENV)/.installed $(TRAINING_DATA)
 	touch $@
 
 run: $(MODEL) $(WIDGET_VENDOR)
-	$(BIN)/python -m bot serve --model $(MODEL) --port $(RASA_PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT)
+	$(BIN)/python -m bot serve --model $(MODEL) --port $(RASA_PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT) --endpoints $(ENDPOINTS)
 
-test: $(MODEL) $(WIDGET_VENDOR) $(CHROMIUM)
+test: $(MODEL) $(WIDGET_VENDOR) system-packages
 	$(BIN)/python -m pytest
 
 # Answer quality against a TF-IDF baseline, latency, load, training and start-up: results/.

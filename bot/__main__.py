@@ -24,7 +24,7 @@ def serve(args: argparse.Namespace) -> int:
         token = os.environ.get("RASA_API_TOKEN")
         api = ["--enable-api", "--auth-token", token] if token else []
         with BotServers(args.model, args.port, args.actions_port, args.logs, args.interface,
-                        extra_args=api, web_port=args.web_port) as servers:
+                        endpoints=args.endpoints, extra_args=api, web_port=args.web_port) as servers:
             print(
                 f"\nThe KAP FAQ assistant is up: REST channel at {servers.url}/webhooks/rest/webhook\n"
                 f"Talk to it with:\n"
@@ -76,6 +76,8 @@ def main() -> int:
     run.add_argument("--port", type=int, default=5005)
     run.add_argument("--actions-port", type=int, default=5055)
     run.add_argument("--web-port", type=int, default=8080, help="demo page with the widget")
+    run.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"),
+                     help="endpoints.prod.yml for PostgreSQL and Redis")
     run.add_argument("--interface", default="127.0.0.1")
     run.add_argument("--logs", type=Path, default=Path("logs"))
     run.set_defaults(handler=serve)

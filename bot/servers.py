@@ -117,6 +117,7 @@ class BotServers:
         )
 
     def _endpoints_for_this_run(self) -> Path:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
         endpoints = yaml.safe_load(self.endpoints.read_text("utf-8")) or {}
         endpoints.setdefault("action_endpoint", {})["url"] = f"{self.actions_url}/webhook"
         if self.tracker_db is not None:
