@@ -33,15 +33,24 @@ class Clinic:
     phone: str
     email: str
     hours: str
-    crisis_resources: Tuple[CrisisResource, ...]
+    country: str
+    crisis_resources: Dict[str, Tuple[CrisisResource, ...]]
+    elsewhere: str
     website_origins: Tuple[str, ...]
     max_message_chars: int
     reply_timeout_seconds: int
     retention_days: int
 
     def crisis_lines(self) -> str:
-        """The crisis resources, one per line, for the crisis reply."""
-        return "\n".join(f"• {r.name}: {r.how}" for r in self.crisis_resources)
+        """The crisis reply's resources: the clinic's country's, one per line, then one line for
+        everyone else (the other countries' resources, and the local emergency number)."""
+        home = [f"• {r.name}: {r.how}" for r in self.crisis_resources[self.country]]
+        abroad = [
+            f"{country}: " + ", ".join(f"{r.name}, {r.how}" for r in resources)
+            for country, resources in self.crisis_resources.items()
+            if country != self.country
+        ]
+        return "\n".join(home + [f"• Outside the {self.country}: " + "; ".join(abroad + [self.elsewhere])])
 
     def template_values(self) -> Dict[str, str]:
         """Values for the {placeholders} of the domain's responses."""
@@ -87,21 +96,29 @@ def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
     if not isinstance(raw, dict):
         raise ClinicConfigError(f"{path}: expected a mapping of settings")
     care_team = raw.get("care_team")
+    country = _text(raw, "country", str(path))
     resources = raw.get("crisis_resources")
-    if not isinstance(resources, list) or not resources:
-        raise ClinicConfigError(f"{path}: 'crisis_resources' must list at least one resource")
+    if not isinstance(resources, dict) or not isinstance(resources.get(country), list) or not resources[country]:
+        raise ClinicConfigError(
+            f"{path}: 'crisis_resources' must list, by country, the resources of the clinic's country ({country})"
+        )
     return Clinic(
         name=_text(raw, "name", str(path)),
         phone=_text(care_team, "phone", f"{path}: care_team"),
         email=_text(care_team, "email", f"{path}: care_team"),
         hours=_text(care_team, "hours", f"{path}: care_team"),
-        crisis_resources=tuple(
-            CrisisResource(
-                _text(r, "name", f"{path}: crisis_resources[{i}]"),
-                _text(r, "how", f"{path}: crisis_resources[{i}]"),
+        country=country,
+        crisis_resources={
+            name: tuple(
+                CrisisResource(
+                    _text(r, "name", f"{path}: crisis_resources: {name}[{i}]"),
+                    _text(r, "how", f"{path}: crisis_resources: {name}[{i}]"),
+                )
+                for i, r in enumerate(entries if isinstance(entries, list) else [None])
             )
-            for i, r in enumerate(resources)
-        ),
+            for name, entries in resources.items()
+        },
+        elsewhere=_text(raw, "elsewhere", str(path)),
         website_origins=_origins(raw, str(path)),
         max_message_chars=_positive_int(raw, "max_message_chars", str(path)),
         reply_timeout_seconds=_positive_int(raw, "reply_timeout_seconds", str(path)),

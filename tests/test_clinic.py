@@ -7,8 +7,13 @@ from bot.clinic import ClinicConfigError, load_clinic
 VALID = """
 name: Test Clinic
 care_team: {phone: "+1 555 0100", email: care@example.org, hours: weekdays}
+country: US
 crisis_resources:
-  - {name: Lifeline, how: call 988}
+  US:
+    - {name: Lifeline, how: call 988}
+  UK:
+    - {name: Samaritans, how: call 116 123}
+elsewhere: "elsewhere: your local emergency number"
 website_origins: [https://clinic.example]
 max_message_chars: 2000
 reply_timeout_seconds: 15
@@ -31,14 +36,18 @@ def test_the_shipped_configuration_has_the_us_crisis_defaults():
 def test_a_valid_file_fills_the_response_placeholders(tmp_path):
     values = load_clinic(write(tmp_path, VALID)).template_values()
     assert values["care_team_phone"] == "+1 555 0100"
-    assert values["crisis_resources"] == "• Lifeline: call 988"
+    assert values["crisis_resources"] == (
+        "• Lifeline: call 988\n"
+        "• Outside the US: UK: Samaritans, call 116 123; elsewhere: your local emergency number")
 
 
 @pytest.mark.parametrize("broken,field", [
     (VALID.replace('phone: "+1 555 0100", ', ""), "care_team: 'phone'"),
     (VALID.replace("name: Test Clinic", "name: ''"), "'name'"),
-    (VALID.replace("  - {name: Lifeline, how: call 988}", "  - {name: Lifeline}"), "crisis_resources[0]: 'how'"),
-    (VALID.replace("  - {name: Lifeline, how: call 988}\n", "").replace("crisis_resources:", "crisis_resources: []"), "'crisis_resources'"),
+    (VALID.replace("{name: Lifeline, how: call 988}", "{name: Lifeline}"), "crisis_resources: US[0]: 'how'"),
+    (VALID.replace("country: US", "country: FR"), "resources of the clinic's country \\(FR\\)"),
+    (VALID.replace("country: US\n", ""), "'country'"),
+    (VALID.replace('elsewhere: "elsewhere: your local emergency number"', ""), "'elsewhere'"),
     (VALID.replace("[https://clinic.example]", "['*']"), "website_origins: '\\*'"),
     (VALID.replace("[https://clinic.example]", "[clinic.example/page]"), "website_origins: 'clinic.example/page'"),
     (VALID.replace("max_message_chars: 2000", "max_message_chars: lots"), "'max_message_chars'"),
