@@ -73,7 +73,7 @@ def build_report(store: SQLTrackerStore, days: int, now: float | None = None) ->
         for r in user_rows if knowledge().topic_for_intent(r.intent_name)
     )
     unanswered = [
-        json.loads(r.data).get("text", "").strip()
+        " ".join((json.loads(r.data).get("text") or "").split())
         for r in user_rows
         if r.intent_name in UNANSWERED_INTENTS and r.sender_id not in crisis_senders
     ]

@@ -110,6 +110,19 @@ def test_socketio_marks_the_crisis_reply(web):
     assert len(crisis) == 1 and crisis[0]["crisis"] is True and "988" in crisis[0]["text"]
 
 
+def test_socketio_answers_bad_input_clearly(web):
+    origin = web.clinic().website_origins[0]
+    messages = ["", "   ", "ketamine " * 12_000, "how\x00 effective\x07 is it", "<script>alert(1)</script>",
+                "i have been thinking. " * 150 + "i want to die"]
+    _, turns = asyncio.run(socket_turns(web, uuid.uuid4().hex, messages, origin))
+    replies = [" ".join(m.get("text", "") for m in turn) for turn in turns]
+    assert "empty" in replies[0] and "empty" in replies[1]
+    assert "shorten" in replies[2]
+    assert all(reply.strip() for reply in replies[3:5])
+    assert "<script>" not in replies[4]
+    assert "988" in replies[5] and turns[5][0]["crisis"] is True
+
+
 def test_socketio_refuses_other_websites(web):
     with pytest.raises(socketio.exceptions.ConnectionError):
         asyncio.run(socket_turns(web, uuid.uuid4().hex, [], "https://evil.example"))
