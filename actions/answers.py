@@ -16,18 +16,22 @@ from actions.suggestions import suggest_topics
 from bot.knowledge import Topic, knowledge
 
 
-# Channels whose client draws the citation payload as a quote card (the website widget), so the
+# Channels that pass custom payloads on to their client; text-only messaging channels (SMS,
+# Telegram, Slack, Messenger) would fail on them or drop them, so they get the plain text only.
+PAYLOAD_CHANNELS = {"rest", "callback", "socketio"}
+# Channels whose client draws the payload as a quote card (the website widget), so the
 # plain-text copy of the quote would only repeat it.
 CARD_CHANNELS = {"socketio"}
 
 
 def send_quotes(dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic) -> None:
     """Each quote as plain text with its short citation, then as a citation payload."""
-    cards_only = tracker.get_latest_input_channel() in CARD_CHANNELS
+    channel = tracker.get_latest_input_channel()
     for quote in topic.quotes:
-        if not cards_only:
+        if channel not in CARD_CHANNELS:
             dispatcher.utter_message(text=quote.as_text())
-        dispatcher.utter_message(json_message=quote.payload())
+        if channel in PAYLOAD_CHANNELS:
+            dispatcher.utter_message(json_message=quote.payload())
 
 
 def last_topic(tracker: Tracker) -> Optional[Topic]:

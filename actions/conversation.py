@@ -10,12 +10,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.suggestions import suggest_topics, suggestion_buttons
-from bot.clinic import load_clinic
+from bot.clinic import current_clinic
 
 
 def utter_with_clinic_details(dispatcher: CollectingDispatcher, response: Text, **kwargs: Any) -> None:
     """Sends a domain response with its {placeholders} filled from clinic.yml."""
-    dispatcher.utter_message(response=response, **load_clinic().template_values(), **kwargs)
+    dispatcher.utter_message(response=response, **current_clinic().template_values(), **kwargs)
 
 
 class ActionGreet(Action):

@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -19,6 +20,8 @@ def serve(args: argparse.Namespace) -> int:
     except (KnowledgeError, ClinicConfigError) as error:
         print(f"Cannot start: {error}", file=sys.stderr)
         return 2
+    # A `kill` (SIGTERM) stops the servers as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print("Starting the action server and the Rasa server (this takes about a minute)...")
     try:
         token = os.environ.get("RASA_API_TOKEN")

@@ -1,8 +1,8 @@
-"""Rasa's REST and socket.io channels, hardened: checked input, clear errors, always a reply.
+"""Rasa's channels, hardened: screened input, clear errors, and always a reply.
 
-Registered in credentials.yml as `bot.channels.GuardedRestInput` and
-`bot.channels.GuardedSocketIOInput`; they keep the names `rest` and `socketio`, so the URLs and
-message formats are Rasa's own.
+Registered in credentials.yml as `bot.channels.Guarded...Input`; each keeps the name of the
+Rasa channel it extends (`rest`, `socketio`, `callback`, `twilio`, ...), so the URLs and message
+formats are Rasa's own. The REST channel also checks the request itself (clear 4xx errors).
 """
 
 from __future__ import annotations
@@ -12,15 +12,19 @@ import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.callback import CallbackInput
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.facebook import FacebookInput
 from rasa.core.channels.rest import RestInput
+from rasa.core.channels.slack import SlackInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from socketio import AsyncServer
+from rasa.core.channels.telegram import TelegramInput
+from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.clinic import load_clinic
+from bot.clinic import current_clinic
 from bot.guard import safety_net_reply, screen
 
 logger = logging.getLogger(__name__)
@@ -59,6 +63,12 @@ def parse_request(request: Request) -> Dict[str, Any]:
     return {"sender": sender, "message": message, "metadata": metadata}
 
 
+def _log_late_failure(turn: "asyncio.Future[Any]") -> None:
+    """Reports a turn that failed after its patient had the safety-net reply."""
+    if not turn.cancelled() and turn.exception() is not None:
+        logger.error("A late turn failed.", exc_info=turn.exception())
+
+
 async def run_guarded_turn(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     message: UserMessage,
@@ -73,9 +83,10 @@ async def run_guarded_turn(
     message.text = screen(original)
     turn = asyncio.ensure_future(on_new_message(message))
     try:
-        await asyncio.wait_for(asyncio.shield(turn), timeout=load_clinic().reply_timeout_seconds)
+        await asyncio.wait_for(asyncio.shield(turn), timeout=current_clinic().reply_timeout_seconds)
     except asyncio.TimeoutError:
         logger.error("The bot did not reply in time; sending the safety-net reply.")
+        turn.add_done_callback(_log_late_failure)
         return safety_net_reply(original)
     except Exception:  # noqa: BLE001 - whatever failed, the patient still gets an answer
         logger.exception("The bot failed to handle a message; sending the safety-net reply.")
@@ -130,19 +141,11 @@ class GuardedRestInput(RestInput):
 
 
 class GuardedSocketIOOutput(SocketIOOutput):
-    """Rasa's socket.io output, counting what it sends.
+    """Rasa's socket.io output, with the crisis reply marked for the widget.
 
     Custom payloads (the citation cards) are sent as {"custom": payload}, as other channels do;
     Rasa's own output passes a payload's keys to `emit` as arguments, which fails for them.
     """
-
-    def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
-        super().__init__(sio, bot_message_evt)
-        self.sent = 0
-
-    async def _send_message(self, socket_id: Text, response: Any) -> None:
-        self.sent += 1
-        await super()._send_message(socket_id, response)
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         """Marks the crisis reply, so that the widget can make it stand out."""
@@ -157,24 +160,72 @@ class GuardedSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
-class GuardedSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel (the website widget) with the same checks as the REST channel,
-    a guaranteed reply, and connections only from the clinic's website origins."""
+class CountingOutput:
+    """Wraps a channel's output and counts the messages sent through it."""
 
-    @classmethod
-    def name(cls) -> Text:
-        return "socketio"
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+class GuardedInput:
+    """Mixin for Rasa's push channels (socket.io, callback, messaging): screened input and a
+    guaranteed reply, the same as the REST channel's."""
+
+    def output_for(self, message: UserMessage) -> OutputChannel:
+        """The output channel to reply through (a channel may substitute its own)."""
+        return message.output_channel
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         async def guarded(message: UserMessage) -> None:
-            output = GuardedSocketIOOutput(self.sio, self.bot_message_evt)
+            output = CountingOutput(self.output_for(message))
             message.output_channel = output
             fallback = await run_guarded_turn(on_new_message, message, lambda: output.sent > 0)
             if fallback is not None:
                 await output.send_response(message.sender_id, fallback)
 
-        socketio_blueprint = super().blueprint(guarded)
-        self.sio.eio.cors_allowed_origins = list(load_clinic().website_origins)
+        return super().blueprint(guarded)  # type: ignore[misc]
+
+
+class GuardedSocketIOInput(GuardedInput, SocketIOInput):
+    """Rasa's socket.io channel (the website widget), guarded, accepting connections only from
+    the clinic's website origins."""
+
+    def output_for(self, message: UserMessage) -> OutputChannel:
+        return GuardedSocketIOOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        socketio_blueprint = super().blueprint(on_new_message)
+        self.sio.eio.cors_allowed_origins = list(current_clinic().website_origins)
         return socketio_blueprint
+
+
+class GuardedCallbackInput(GuardedInput, CallbackInput):
+    """Rasa's callback channel, guarded."""
+
+
+class GuardedTwilioInput(GuardedInput, TwilioInput):
+    """Rasa's Twilio channel (SMS, WhatsApp), guarded."""
+
+
+class GuardedTelegramInput(GuardedInput, TelegramInput):
+    """Rasa's Telegram channel, guarded."""
+
+
+class GuardedSlackInput(GuardedInput, SlackInput):
+    """Rasa's Slack channel, guarded."""
+
+
+class GuardedFacebookInput(GuardedInput, FacebookInput):
+    """Rasa's Facebook Messenger channel, guarded."""

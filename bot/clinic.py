@@ -6,6 +6,7 @@ them on every reply so that a change needs no retraining.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any, Dict, Tuple
 
 import yaml
+
+logger = logging.getLogger(__name__)
 
 CLINIC_FILE = Path(os.environ.get("KAP_CLINIC_FILE", Path(__file__).resolve().parent.parent / "clinic.yml"))
 
@@ -50,7 +53,7 @@ class Clinic:
             for country, resources in self.crisis_resources.items()
             if country != self.country
         ]
-        return "\n".join(home + [f"• Outside the {self.country}: " + "; ".join(abroad + [self.elsewhere])])
+        return "\n".join(home + [f"• Outside {self.country}: " + "; ".join(abroad + [self.elsewhere])])
 
     def template_values(self) -> Dict[str, str]:
         """Values for the {placeholders} of the domain's responses."""
@@ -124,3 +127,33 @@ def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
         reply_timeout_seconds=_positive_int(raw, "reply_timeout_seconds", str(path)),
         retention_days=_positive_int(raw, "retention_days", str(path)),
     )
+
+
+_current: Dict[Path, Tuple[Tuple[int, int], Clinic]] = {}
+
+
+def current_clinic(path: Path = CLINIC_FILE) -> Clinic:
+    """The settings for the running servers: re-read only when the file changes.
+
+    A bad edit while the servers run is logged and the last good settings stay in force, so that
+    no patient (least of all one in crisis) is left without a reply. At start-up the servers use
+    load_clinic(), which stops them on any fault.
+    """
+    path = Path(path)
+    try:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (0, 0)
+    cached = _current.get(path)
+    if cached and cached[0] == key:
+        return cached[1]
+    try:
+        clinic = load_clinic(path)
+    except ClinicConfigError:
+        if cached is None:
+            raise
+        logger.error("%s has an error; keeping the last good settings.", path, exc_info=True)
+        return cached[1]
+    _current[path] = (key, clinic)
+    return clinic

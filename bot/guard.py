@@ -11,7 +11,7 @@ import functools
 import re
 from typing import Dict
 
-from bot.clinic import load_clinic
+from bot.clinic import current_clinic
 from bot.crisis_guard import PROJECT_ROOT, is_crisis, load_patterns
 from bot.responses import render
 
@@ -42,10 +42,10 @@ def screen(text: str) -> str:
     """
     text = clean(text)
     if is_crisis(text, _crisis_patterns()):
-        return text if len(text) <= load_clinic().max_message_chars else CRISIS
+        return text if len(text) <= current_clinic().max_message_chars else CRISIS
     if not text.strip():
         return EMPTY_MESSAGE
-    if len(text) > load_clinic().max_message_chars:
+    if len(text) > current_clinic().max_message_chars:
         return MESSAGE_TOO_LONG
     return text
 

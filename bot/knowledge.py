@@ -82,7 +82,7 @@ class Citation:
             return ""
         return (
             f"{', '.join(work.authors)} ({work.year}). {work.title}. {work.journal}, "
-            f"{work.volume}, {work.pages}. https://doi.org/{work.doi} (PMID {work.pmid})"
+            f"{work.volume}, {work.pages}. {work.url} (PMID {work.pmid})"
         )
 
     def full_text(self) -> str:
@@ -222,8 +222,11 @@ def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
         topics_raw = yaml.safe_load((directory / "topics.yml").read_text("utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise KnowledgeError(f"cannot read the knowledge files in {directory}: {error}") from error
-    citations = _load_citations(citations_raw["citations"])
-    topics = {key: _load_topic(key, entry, citations) for key, entry in topics_raw["topics"].items()}
+    try:
+        citations = _load_citations(citations_raw["citations"])
+        topics = {key: _load_topic(key, entry, citations) for key, entry in topics_raw["topics"].items()}
+    except (KeyError, TypeError, AttributeError) as error:
+        raise KnowledgeError(f"the knowledge files in {directory} are not laid out as expected: {error!r}") from error
     intents = [topic.intent for topic in topics.values()]
     repeated = sorted({intent for intent in intents if intents.count(intent) > 1})
     if repeated:

@@ -8,7 +8,7 @@ from typing import Any, Dict
 
 import yaml
 
-from bot.clinic import load_clinic
+from bot.clinic import current_clinic
 from bot.knowledge import KNOWLEDGE_DIR
 
 DOMAIN_FILE = KNOWLEDGE_DIR.parent.parent / "domain.yml"
@@ -21,4 +21,4 @@ def _responses() -> Dict[str, Any]:
 
 def render(response: str) -> str:
     """The text of a domain response with its {placeholders} filled from clinic.yml."""
-    return _responses()[response][0]["text"].format(**load_clinic().template_values())
+    return _responses()[response][0]["text"].format(**current_clinic().template_values())

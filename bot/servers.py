@@ -29,8 +29,10 @@ class ServerError(RuntimeError):
 
 def child_env() -> Dict[str, str]:
     """The environment for Rasa processes: the project importable, no telemetry, quiet TF."""
+    # SANIC_REQUEST_MAX_SIZE: Sanic refuses bodies over 1 MB before reading them (the REST
+    # channel's own limit, 200 kB, is checked after).
     return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2",
-                RASA_TELEMETRY_ENABLED="false")
+                RASA_TELEMETRY_ENABLED="false", SANIC_REQUEST_MAX_SIZE="1000000")
 
 
 def free_port() -> int:
@@ -129,7 +131,9 @@ class BotServers:
     def _credentials_for_this_run(self) -> Path:
         credentials = yaml.safe_load(self.credentials.read_text("utf-8")) or {}
         if self.callback_url is not None:
-            credentials["callback"] = {"url": self.callback_url}
+            for name in credentials:
+                if name == "callback" or name.endswith("CallbackInput"):
+                    credentials[name] = {"url": self.callback_url}
         path = self.log_dir / "credentials.generated.yml"
         path.write_text(yaml.safe_dump(credentials), "utf-8")
         return path

@@ -59,6 +59,11 @@ class WidgetHandler(SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def list_directory(self, path):  # noqa: ANN001 - stdlib signature
+        """No directory listings."""
+        self.send_error(404)
+        return None
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         """Requests are not logged: paths are enough to find a problem, and nothing more is kept."""
 

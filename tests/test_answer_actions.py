@@ -42,6 +42,13 @@ def test_the_widget_gets_quote_cards_without_the_plain_text_copy():
     assert [m["custom"]["quote"] for m in messages if m["custom"]] == [q.text for q in topic.quotes]
 
 
+def test_text_only_channels_get_the_quote_as_text_and_no_payload():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_addiction", channel="twilio"))
+    topic = knowledge().topic("addiction")
+    assert texts(messages) == [topic.answer] + [q.as_text() for q in topic.quotes]
+    assert not [m for m in messages if m["custom"]]
+
+
 def test_a_question_about_creativity_gets_the_creativity_answer_not_the_list():
     messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_creativity"))
     answer = texts(messages)[0]

@@ -2,14 +2,14 @@
 
 import pytest
 
-from bot.clinic import ClinicConfigError, load_clinic
+from bot.clinic import ClinicConfigError, current_clinic, load_clinic
 
 VALID = """
 name: Test Clinic
 care_team: {phone: "+1 555 0100", email: care@example.org, hours: weekdays}
-country: US
+country: the US
 crisis_resources:
-  US:
+  the US:
     - {name: Lifeline, how: call 988}
   UK:
     - {name: Samaritans, how: call 116 123}
@@ -44,9 +44,9 @@ def test_a_valid_file_fills_the_response_placeholders(tmp_path):
 @pytest.mark.parametrize("broken,field", [
     (VALID.replace('phone: "+1 555 0100", ', ""), "care_team: 'phone'"),
     (VALID.replace("name: Test Clinic", "name: ''"), "'name'"),
-    (VALID.replace("{name: Lifeline, how: call 988}", "{name: Lifeline}"), "crisis_resources: US[0]: 'how'"),
-    (VALID.replace("country: US", "country: FR"), "resources of the clinic's country \\(FR\\)"),
-    (VALID.replace("country: US\n", ""), "'country'"),
+    (VALID.replace("{name: Lifeline, how: call 988}", "{name: Lifeline}"), "crisis_resources: the US[0]: 'how'"),
+    (VALID.replace("country: the US", "country: France"), "resources of the clinic's country \\(France\\)"),
+    (VALID.replace("country: the US\n", ""), "'country'"),
     (VALID.replace('elsewhere: "elsewhere: your local emergency number"', ""), "'elsewhere'"),
     (VALID.replace("[https://clinic.example]", "['*']"), "website_origins: '\\*'"),
     (VALID.replace("[https://clinic.example]", "[clinic.example/page]"), "website_origins: 'clinic.example/page'"),
@@ -62,3 +62,12 @@ def test_a_bad_field_is_named(tmp_path, broken, field):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ClinicConfigError, match="cannot read"):
         load_clinic(tmp_path / "absent.yml")
+
+
+def test_a_bad_edit_while_running_keeps_the_last_good_settings(tmp_path):
+    path = write(tmp_path, VALID)
+    assert current_clinic(path).phone == "+1 555 0100"
+    path.write_text(VALID.replace('phone: "+1 555 0100", ', "") + "\n# edited\n", "utf-8")
+    assert current_clinic(path).phone == "+1 555 0100"
+    path.write_text(VALID.replace("+1 555 0100", "+1 555 0199") + "\n# fixed\n", "utf-8")
+    assert current_clinic(path).phone == "+1 555 0199"

@@ -70,11 +70,11 @@ def test_crisis_reply_gives_every_resource_and_nothing_else():
 
 def test_crisis_resources_come_from_the_clinic_configuration(tmp_path, monkeypatch):
     settings = yaml.safe_load(CLINIC_FILE.read_text("utf-8"))
-    settings["country"] = "UK"
-    settings["crisis_resources"] = {"UK": [{"name": "Samaritans", "how": "call 116 123"}]}
+    settings["country"] = "the UK"
+    settings["crisis_resources"] = {"the UK": [{"name": "Samaritans", "how": "call 116 123"}]}
     custom = tmp_path / "clinic.yml"
     custom.write_text(yaml.safe_dump(settings), "utf-8")
-    monkeypatch.setattr("actions.conversation.load_clinic", lambda: load_clinic(custom))
+    monkeypatch.setattr("actions.conversation.current_clinic", lambda: load_clinic(custom))
     messages, _ = run_action(ActionCrisisSupport(), tracker_for("crisis"))
     text = filled(messages[0])
     assert "Samaritans: call 116 123" in text and "988" not in text

@@ -4,6 +4,7 @@ These tests stop and start servers, so they run their own pair, with a SQLite tr
 they can read, a short reply timeout, and the HTTP API enabled behind a token.
 """
 
+import json
 import socket
 import sqlite3
 import threading
@@ -19,7 +20,7 @@ from bot.servers import BotServers, free_port
 from tests.rest_client import get, say, texts
 
 API_TOKEN = "test-token-" + uuid.uuid4().hex
-REPLY_TIMEOUT = 3
+REPLY_TIMEOUT = 8
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def stored_user_messages(servers, sender_id):
     with sqlite3.connect(servers.tracker_db) as db:
         rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
                           (sender_id,)).fetchall()
-    return [yaml.safe_load(data)["text"] for (data,) in rows]
+    return [json.loads(data)["text"] for (data,) in rows]
 
 
 def test_action_server_down_gives_an_apology_then_answers_resume(fault_servers):
@@ -65,10 +66,10 @@ def test_a_slow_action_server_gives_an_apology_within_the_timeout(fault_servers)
     fault_servers.stop_actions()
     # Something listens on the action server's port but never answers.
     silent = socket.socket()
-    silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    silent.bind(("127.0.0.1", fault_servers.actions_port))
-    silent.listen(16)
     try:
+        silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        silent.bind(("127.0.0.1", fault_servers.actions_port))
+        silent.listen(16)
         started = time.monotonic()
         (reply,) = texts(say(fault_servers, sender(), "does KAP help with anxiety"))
         assert "technical problem" in reply
@@ -100,8 +101,9 @@ def test_twenty_concurrent_clients_lose_and_mix_nothing(fault_servers):
     def converse(client):
         for question in questions:
             try:
-                if not texts(say(fault_servers, client, f"{question}", timeout=120)):
-                    raise AssertionError("no reply")
+                reply = " ".join(texts(say(fault_servers, client, question, timeout=120)))
+                if not reply or "technical problem" in reply:
+                    raise AssertionError(f"no real reply: {reply[:80]!r}")
             except Exception as error:  # noqa: BLE001 - collected and asserted below
                 with lock:
                     failures.append((client, question, repr(error)))

@@ -152,8 +152,8 @@
     var caption = element("figcaption", { class: "kap-citation" });
     caption.appendChild(document.createTextNode("— " + payload.attribution + " "));
     var doi = payload.citation && payload.citation.doi;
-    var href = doi ? safeHttpsUrl("https://doi.org/" + doi) : null;
-    if (href) {
+    var href = payload.citation && payload.citation.url ? safeHttpsUrl(payload.citation.url) : null;
+    if (href && doi) {
       var link = element("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, "Read the study (DOI " + doi + ")");
       caption.appendChild(link);
     }
