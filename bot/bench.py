@@ -22,10 +22,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
+from bot import PROJECT_ROOT
 from bot.baseline import document_search
 from bot.knowledge import knowledge
-from bot.scoring import is_right
-from bot.servers import PROJECT_ROOT, BotServers, child_env, free_port
+from bot.scoring import FOLLOW_UPS, is_right
+from bot.servers import BotServers, child_env, free_port
 from bot.rest_client import post
 
 RESULTS = PROJECT_ROOT / "results"
@@ -74,7 +75,7 @@ def score(conversations: List[Dict[str, Any]], reply) -> Dict[str, Any]:
         for turn in conversation["turns"]:
             expect = turn["expect"]
             category = conversation["category"]
-            if category == "follow_up" and expect not in ("source", "quote", "more"):
+            if category == "follow_up" and expect not in FOLLOW_UPS:
                 category = "in_scope"
             if category == "crisis" and expect != "crisis":
                 category = "in_scope"

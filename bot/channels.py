@@ -36,12 +36,16 @@ MAX_SENDER_CHARS = 128
 class BadRequest(ValueError):
     """The request cannot be answered as sent; the message says how to fix it."""
 
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 def parse_request(request: Request) -> Dict[str, Any]:
     """The JSON body as a dict with a usable `sender` and `message`, or BadRequest."""
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise BadRequest("send the message as JSON with 'Content-Type: application/json'")
+        raise BadRequest("send the message as JSON with 'Content-Type: application/json'", status=415)
     if len(request.body or b"") > MAX_BODY_BYTES:
         raise BadRequest(f"the request body is larger than {MAX_BODY_BYTES} bytes")
     try:
@@ -130,8 +134,7 @@ class GuardedRestInput(RestInput):
             try:
                 parsed = parse_request(request)
             except BadRequest as problem:
-                status = 415 if "Content-Type" in str(problem) else 400
-                return response.json({"error": str(problem)}, status=status)
+                return response.json({"error": str(problem)}, status=problem.status)
             replies = await converse(
                 on_new_message, parsed["sender"], parsed["message"], self.name(), parsed["metadata"]
             )

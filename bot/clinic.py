@@ -15,9 +15,11 @@ from typing import Any, Dict, Tuple
 
 import yaml
 
+from bot import PROJECT_ROOT
+
 logger = logging.getLogger(__name__)
 
-CLINIC_FILE = Path(os.environ.get("KAP_CLINIC_FILE", Path(__file__).resolve().parent.parent / "clinic.yml"))
+CLINIC_FILE = Path(os.environ.get("KAP_CLINIC_FILE", PROJECT_ROOT / "clinic.yml"))
 
 
 class ClinicConfigError(ValueError):

@@ -27,7 +27,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from bot import PROJECT_ROOT
 
 
 def load_patterns(path: Path) -> List[Pattern[str]]:

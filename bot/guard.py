@@ -11,8 +11,9 @@ import functools
 import re
 from typing import Dict
 
+from bot import PROJECT_ROOT
 from bot.clinic import current_clinic
-from bot.crisis_guard import PROJECT_ROOT, is_crisis, load_patterns
+from bot.crisis_guard import is_crisis, load_patterns
 from bot.responses import render
 
 # Control characters other than tab and newline, and Unicode "format" characters used to hide

@@ -16,7 +16,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "data" / "knowledge"
+from bot import PROJECT_ROOT
+
+KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
 SOURCE_DOCUMENT = KNOWLEDGE_DIR / "kap_effectiveness.txt"
 CITATION_KINDS = ("article", "summary", "document", "unnamed")
 PAYLOAD_FIELDS = ("authors", "year", "title", "journal", "volume", "pages", "doi", "pmid", "url")

@@ -8,10 +8,10 @@ from typing import Any, Dict
 
 import yaml
 
+from bot import PROJECT_ROOT
 from bot.clinic import current_clinic
-from bot.knowledge import KNOWLEDGE_DIR
 
-DOMAIN_FILE = KNOWLEDGE_DIR.parent.parent / "domain.yml"
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
 
 @functools.lru_cache(maxsize=None)

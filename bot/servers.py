@@ -18,9 +18,9 @@ from typing import IO, Dict, List, Optional, Sequence
 
 import yaml
 
+from bot import PROJECT_ROOT
 from bot.clinic import CLINIC_FILE, Clinic, load_clinic
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class ServerError(RuntimeError):

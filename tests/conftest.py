@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.servers import PROJECT_ROOT, BotServers, child_env, free_port
+from bot import PROJECT_ROOT
+from bot.servers import BotServers, child_env, free_port
 
 MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")

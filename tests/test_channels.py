@@ -14,9 +14,10 @@ import pytest
 import socketio
 import yaml
 
+from bot import PROJECT_ROOT
 from bot.clinic import CLINIC_FILE, load_clinic
 from bot.rest_client import post
-from bot.servers import PROJECT_ROOT, BotServers, free_port
+from bot.servers import BotServers, free_port
 
 RESULTS = PROJECT_ROOT / "results"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -5,7 +5,8 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.crisis_guard import PROJECT_ROOT, CrisisGuard, is_crisis, load_patterns
+from bot import PROJECT_ROOT
+from bot.crisis_guard import CrisisGuard, is_crisis, load_patterns
 
 PATTERNS = load_patterns(PROJECT_ROOT / "data" / "safety" / "crisis_patterns.yml")
 

@@ -6,8 +6,8 @@ import uuid
 
 import yaml
 
+from bot import PROJECT_ROOT
 from bot.clinic import load_clinic
-from bot.servers import PROJECT_ROOT
 from tests.rest_client import get, say
 
 SECRET_KEYS = re.compile(r"(token|secret|password|api_key|access_key|auth)", re.IGNORECASE)

@@ -2,11 +2,11 @@
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 import yaml
 
+from bot import PROJECT_ROOT
 from bot.knowledge import (
     KNOWLEDGE_DIR,
     document_statements,
@@ -16,7 +16,7 @@ from bot.knowledge import (
     normalise_space,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 SHARED_SOURCE = ROOT.parent / "shared" / "source" / "kap_effectiveness.txt"
 SMS_LIMIT = 1600
 

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 import yaml
 
+from bot import PROJECT_ROOT
 from bot.knowledge import knowledge
-from bot.servers import PROJECT_ROOT
 
 HELD_OUT = PROJECT_ROOT / "tests" / "nlu_heldout.yml"
 TEST_STORIES = PROJECT_ROOT / "tests" / "test_stories.yml"

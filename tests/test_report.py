@@ -9,9 +9,10 @@ import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import PROJECT_ROOT
 from bot.report import build_report, group_similar
 from bot.retention import SECONDS_PER_DAY, open_store
-from bot.servers import PROJECT_ROOT, child_env
+from bot.servers import child_env
 
 CRISIS_TEXT = "zebra crossing thoughts i want to end my life"
 

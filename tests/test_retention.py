@@ -9,8 +9,9 @@ import yaml
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import PROJECT_ROOT
 from bot.retention import SECONDS_PER_DAY, open_store, prune
-from bot.servers import PROJECT_ROOT, child_env
+from bot.servers import child_env
 
 def conversation(sender, days_ago):
     stamp = time.time() - days_ago * SECONDS_PER_DAY

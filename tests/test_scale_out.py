@@ -13,7 +13,8 @@ import psycopg2
 import pytest
 import redis
 
-from bot.servers import PROJECT_ROOT, BotServers, free_port
+from bot import PROJECT_ROOT
+from bot.servers import BotServers, free_port
 from tests import services
 from tests.rest_client import say, texts
 

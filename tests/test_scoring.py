@@ -5,12 +5,12 @@ import collections
 import pytest
 import yaml
 
+from bot import PROJECT_ROOT
 from bot.baseline import NO_ANSWER, document_search
 from bot.clinic import load_clinic
 from bot.knowledge import knowledge
 from bot.responses import render
 from bot.scoring import acceptable, is_right
-from bot.servers import PROJECT_ROOT
 
 TOPICS = knowledge().topics
 EVAL = yaml.safe_load((PROJECT_ROOT / "tests" / "eval_conversations.yml").read_text("utf-8"))["conversations"]
