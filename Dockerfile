@@ -10,5 +10,8 @@ COPY data/knowledge/ data/knowledge/
 COPY clinic.yml ./
 
 USER 1001
+# In a container the action server must listen beyond loopback (only the Rasa container reaches
+# it, on the compose network); outside Docker, `make run` keeps it on 127.0.0.1.
+ENV SANIC_HOST=0.0.0.0
 EXPOSE 5055
 CMD ["python", "-m", "rasa_sdk", "--actions", "actions", "--port", "5055"]

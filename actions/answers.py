@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.suggestions import suggest_topics
+from bot.clinic import current_clinic
 from bot.knowledge import Topic, knowledge
 
 
@@ -32,6 +33,13 @@ def send_quotes(dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic
             dispatcher.utter_message(text=quote.as_text())
         if channel in PAYLOAD_CHANNELS:
             dispatcher.utter_message(json_message=quote.payload())
+
+
+def remind_of_crisis_resources(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """After a crisis reply in this conversation, ends an answer with one line of the crisis
+    resources (the Poison Control line after an overdose or a poisoning)."""
+    if tracker.get_slot("in_crisis"):
+        dispatcher.utter_message(response="utter_crisis_reminder", **current_clinic().template_values())
 
 
 def last_topic(tracker: Tracker) -> Optional[Topic]:
@@ -54,6 +62,7 @@ class ActionAnswerQuestion(Action):
             return []
         dispatcher.utter_message(text=topic.answer)
         send_quotes(dispatcher, tracker, topic)
+        remind_of_crisis_resources(dispatcher, tracker)
         return [SlotSet("last_topic", topic.key)]
 
 

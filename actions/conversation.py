@@ -95,3 +95,16 @@ class ActionCrisisSupport(Action):
     ) -> List[Dict[Text, Any]]:
         utter_with_clinic_details(dispatcher, "utter_crisis")
         return []
+
+
+class ActionCrisisCheck(Action):
+    """Gives the crisis resources as a check-in, when only the model saw a crisis."""
+
+    def name(self) -> Text:
+        return "action_crisis_check"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        utter_with_clinic_details(dispatcher, "utter_crisis_check")
+        return []

@@ -4,6 +4,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.clinic import current_clinic
 from bot.knowledge import knowledge
 
 
@@ -16,5 +17,8 @@ def suggestion_buttons() -> List[Dict[Text, Any]]:
 
 
 def suggest_topics(dispatcher: CollectingDispatcher, response: Text) -> None:
-    """Sends a domain response followed by the example questions as buttons."""
-    dispatcher.utter_message(response=response, buttons=suggestion_buttons())
+    """Sends a domain response (its placeholders filled from clinic.yml) with the example
+    questions as buttons."""
+    dispatcher.utter_message(
+        response=response, buttons=suggestion_buttons(), **current_clinic().template_values()
+    )

@@ -151,9 +151,12 @@ class GuardedSocketIOOutput(SocketIOOutput):
     """
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        """Marks the crisis reply, so that the widget can make it stand out."""
+        """Marks the crisis reply, with the resources' links (clinic.yml), so that the widget
+        can make it stand out and a phone can call or text at a tap."""
         if message.get("utter_action") == "utter_crisis" and message.get("text"):
-            await self._send_message(recipient_id, {"text": message["text"], "crisis": True})
+            await self._send_message(recipient_id, {
+                "text": message["text"], "crisis": True, "links": current_clinic().crisis_links(),
+            })
         else:
             await super().send_response(recipient_id, message)
 

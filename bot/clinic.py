@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, List, Tuple
 
 import yaml
 
@@ -27,9 +27,28 @@ class ClinicConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Link:
+    """Something a phone can tap: a tel:, sms: or https: address and what it says."""
+
+    label: str
+    href: str
+
+
+@dataclass(frozen=True)
 class CrisisResource:
     name: str
     how: str
+    links: Tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class CrisisLines:
+    """The short crisis lines of the clinic's country (see clinic.yml, `crisis_lines`)."""
+
+    help_line: str
+    reminder: str
+    poisoning: str
+    someone_else: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,7 @@ class Clinic:
     country: str
     crisis_resources: Dict[str, Tuple[CrisisResource, ...]]
     elsewhere: str
+    lines: CrisisLines
     website_origins: Tuple[str, ...]
     max_message_chars: int
     reply_timeout_seconds: int
@@ -65,7 +85,19 @@ class Clinic:
             "care_team_email": self.email,
             "care_team_hours": self.hours,
             "crisis_resources": self.crisis_lines(),
+            "crisis_help_line": self.lines.help_line,
+            "crisis_reminder": self.lines.reminder,
+            "crisis_poisoning": self.lines.poisoning,
+            "crisis_someone_else": self.lines.someone_else,
         }
+
+    def crisis_links(self) -> List[Dict[str, str]]:
+        """The links of the clinic's country's resources, for the widget."""
+        return [
+            {"label": link.label, "href": link.href}
+            for resource in self.crisis_resources[self.country]
+            for link in resource.links
+        ]
 
 
 def _text(mapping: Any, field: str, where: str) -> str:
@@ -83,6 +115,28 @@ def _origins(raw: Dict[str, Any], where: str) -> Tuple[str, ...]:
         if origin == "*" or not re.fullmatch(r"https?://[^/\s*]+", origin):
             raise ClinicConfigError(f"{where}: website_origins: {origin!r} is not an origin like https://clinic.example")
     return tuple(origins)
+
+
+LINK_SCHEMES = ("tel:", "sms:", "https://")
+
+
+def _links(entry: Any, where: str) -> Tuple[Link, ...]:
+    links = entry.get("links", []) if isinstance(entry, dict) else []
+    if not isinstance(links, list):
+        raise ClinicConfigError(f"{where}: 'links' must be a list of {{label, href}}")
+    checked = []
+    for i, link in enumerate(links):
+        label, href = _text(link, "label", f"{where}: links[{i}]"), _text(link, "href", f"{where}: links[{i}]")
+        if not href.startswith(LINK_SCHEMES):
+            raise ClinicConfigError(f"{where}: links[{i}]: 'href' must start with tel:, sms: or https://")
+        checked.append(Link(label, href))
+    return tuple(checked)
+
+
+def _crisis_lines(raw: Dict[str, Any], country: str, where: str) -> CrisisLines:
+    lines = (raw.get("crisis_lines") or {}).get(country) if isinstance(raw.get("crisis_lines"), dict) else None
+    where = f"{where}: crisis_lines: {country}"
+    return CrisisLines(*(_text(lines, field, where) for field in ("help_line", "reminder", "poisoning", "someone_else")))
 
 
 def _positive_int(raw: Dict[str, Any], field: str, where: str) -> int:
@@ -118,12 +172,14 @@ def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
                 CrisisResource(
                     _text(r, "name", f"{path}: crisis_resources: {name}[{i}]"),
                     _text(r, "how", f"{path}: crisis_resources: {name}[{i}]"),
+                    _links(r, f"{path}: crisis_resources: {name}[{i}]"),
                 )
                 for i, r in enumerate(entries if isinstance(entries, list) else [None])
             )
             for name, entries in resources.items()
         },
         elsewhere=_text(raw, "elsewhere", str(path)),
+        lines=_crisis_lines(raw, country, str(path)),
         website_origins=_origins(raw, str(path)),
         max_message_chars=_positive_int(raw, "max_message_chars", str(path)),
         reply_timeout_seconds=_positive_int(raw, "reply_timeout_seconds", str(path)),

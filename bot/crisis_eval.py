@@ -1,8 +1,10 @@
 """Measures the crisis safety net on the held-out message sets in tests/safety/.
 
-Recall (crisis messages given the crisis intent) and false alarms (harmless messages given it),
-both through the trained model, whose pipeline ends with the pattern guard. Used by the tests
-and by `make bench`; the sets are never trained on.
+Through the trained model, whose pipeline ends with the crisis guard: recall (crisis messages
+given the crisis reply), the share that reach the crisis resources at all (the crisis reply or
+the check-in the bot gives when only the model saw a crisis), false alarms (harmless messages
+given the crisis reply) and check-ins on harmless messages. Used by the tests and by
+`make bench`; the sets are never trained on.
 """
 
 from __future__ import annotations
@@ -42,17 +44,24 @@ def model_intent(model: Path) -> Callable[[str], str]:
     return intent
 
 
+CRISIS, CHECK = "crisis", "crisis_check"
+
+
 def evaluate(intent: Callable[[str], str]) -> Dict[str, Any]:
-    """Recall on the crisis sets, false-alarm rate on the harmless sets, and every miss."""
-    crisis = load_messages(CRISIS_SETS)
-    harmless = load_messages(HARMLESS_SETS)
-    missed = [m for m in crisis if intent(m["text"]) != "crisis"]
-    alarms = [m for m in harmless if intent(m["text"]) == "crisis"]
+    """Recall on the crisis sets, false alarms on the harmless sets, and every miss."""
+    crisis = [dict(m, intent=intent(m["text"])) for m in load_messages(CRISIS_SETS)]
+    harmless = [dict(m, intent=intent(m["text"])) for m in load_messages(HARMLESS_SETS)]
+    missed = [m for m in crisis if m["intent"] != CRISIS]
+    alarms = [m for m in harmless if m["intent"] == CRISIS]
+    checks = [m for m in harmless if m["intent"] == CHECK]
     return {
         "crisis_messages": len(crisis),
         "recall": 1 - len(missed) / len(crisis),
+        "reached_resources": 1 - sum(m["intent"] != CHECK for m in missed) / len(crisis),
         "missed": missed,
         "harmless_messages": len(harmless),
         "false_alarm_rate": len(alarms) / len(harmless),
         "false_alarms": alarms,
+        "check_in_rate": len(checks) / len(harmless),
+        "check_ins": checks,
     }

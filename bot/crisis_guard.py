@@ -4,21 +4,36 @@ A statistical classifier can be unsure, or be pulled towards an FAQ intent when 
 a crisis with a question about KAP. This component runs after the FallbackClassifier and
 overrides whatever was predicted when a message matches one of the patterns in
 data/safety/crisis_patterns.yml, so that a crisis phrase is never lost to low confidence.
+
+When the model alone predicts `crisis` and no pattern confirms it, the intent becomes
+`crisis_check`: the bot then gives the crisis resources as a careful check-in ("if you are
+thinking of harming yourself...") rather than as the crisis reply. The model's crisis intent
+generalises from words such as "kill", "dead" or "cut", and so also fires on everyday idioms
+("my feet are killing me"); the check-in reaches a person in crisis whom the patterns missed
+without telling everyone else that they are in danger.
+
+It also tells the dialogue what kind of crisis it is, as entities that fill slots: `crisis_kind`
+("poisoning" for an overdose or a poisoning) and `crisis_subject` ("self" or "someone_else"),
+so that the reply can say to call Poison Control, or speak to a person helping someone else.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any, Dict, List, Pattern, Text
+from typing import Any, Dict, List, Text
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -28,24 +43,19 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import PROJECT_ROOT
+from bot.crisis_patterns import POISONING, SELF, SOMEONE_ELSE, CrisisSignal, crisis_patterns
 
 
-def load_patterns(path: Path) -> List[Pattern[str]]:
-    """Compile the crisis patterns of a YAML file; a bad pattern is an error naming it."""
-    raw = yaml.safe_load(Path(path).read_text("utf-8"))
-    compiled = []
-    for pattern in raw["patterns"]:
-        try:
-            compiled.append(re.compile(pattern, re.IGNORECASE))
-        except re.error as error:
-            raise ValueError(f"{path}: bad crisis pattern {pattern!r}: {error}") from error
-    return compiled
-
-
-def is_crisis(text: str, patterns: List[Pattern[str]]) -> bool:
-    """Whether any pattern matches the message, with its white space collapsed."""
-    flat = " ".join(text.split())
-    return any(pattern.search(flat) for pattern in patterns)
+def signal_entities(signal: CrisisSignal, text: str) -> List[Dict[Text, Any]]:
+    """The entities that carry a crisis signal to the slots (they span the whole message)."""
+    values = {"crisis_subject": SOMEONE_ELSE if signal.someone_else else SELF}
+    if signal.poisoning:
+        values["crisis_kind"] = POISONING
+    return [
+        {ENTITY_ATTRIBUTE_TYPE: name, ENTITY_ATTRIBUTE_VALUE: value, ENTITY_ATTRIBUTE_START: 0,
+         ENTITY_ATTRIBUTE_END: len(text), EXTRACTOR: CrisisGuard.__name__}
+        for name, value in values.items()
+    ]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -54,12 +64,14 @@ class CrisisGuard(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"patterns_file": "data/safety/crisis_patterns.yml", "intent": "crisis"}
+        return {"patterns_file": "data/safety/crisis_patterns.yml", "intent": "crisis",
+                "check_intent": "crisis_check"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         path = Path(config["patterns_file"])
-        self.patterns = load_patterns(path if path.is_absolute() else PROJECT_ROOT / path)
+        self.patterns = crisis_patterns(path if path.is_absolute() else PROJECT_ROOT / path)
         self.intent = config["intent"]
+        self.check_intent = config["check_intent"]
 
     @classmethod
     def create(
@@ -73,13 +85,22 @@ class CrisisGuard(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if message.get(TEXT) and is_crisis(message.get(TEXT), self.patterns):
-                crisis = {INTENT_NAME_KEY: self.intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [
-                    entry
-                    for entry in message.get(INTENT_RANKING_KEY, [])
-                    if entry.get(INTENT_NAME_KEY) != self.intent
-                ]
-                message.set(INTENT, crisis, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [crisis] + ranking, add_to_output=True)
+            signal = self.patterns.find(message.get(TEXT) or "")
+            if signal is not None:
+                self._set_intent(message, self.intent, 1.0)
+                entities = message.get(ENTITIES, []) + signal_entities(signal, message.get(TEXT))
+                message.set(ENTITIES, entities, add_to_output=True)
+            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent:
+                self._set_intent(message, self.check_intent, message.get(INTENT)[PREDICTED_CONFIDENCE_KEY])
         return messages
+
+    def _set_intent(self, message: Message, name: Text, confidence: float) -> None:
+        """Makes `name` the predicted intent, first in the ranking, in place of `crisis`."""
+        intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY, [])
+            if entry.get(INTENT_NAME_KEY) not in (self.intent, name)
+        ]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)

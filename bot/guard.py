@@ -7,13 +7,11 @@ patient is never left without an answer, and one in crisis always gets the crisi
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Dict
 
-from bot import PROJECT_ROOT
 from bot.clinic import current_clinic
-from bot.crisis_guard import is_crisis, load_patterns
+from bot.crisis_patterns import POISONING, SELF, SOMEONE_ELSE, crisis_patterns
 from bot.responses import render
 
 # Control characters other than tab and newline, and Unicode "format" characters used to hide
@@ -23,11 +21,6 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u206
 EMPTY_MESSAGE = "/empty_message"
 MESSAGE_TOO_LONG = "/message_too_long"
 CRISIS = "/crisis"
-
-
-@functools.lru_cache(maxsize=None)
-def _crisis_patterns():
-    return load_patterns(PROJECT_ROOT / "data" / "safety" / "crisis_patterns.yml")
 
 
 def clean(text: str) -> str:
@@ -42,7 +35,7 @@ def screen(text: str) -> str:
     over the clinic's length cap are not parsed but answered through their own intents.
     """
     text = clean(text)
-    if is_crisis(text, _crisis_patterns()):
+    if crisis_patterns().find(text) is not None:
         return text if len(text) <= current_clinic().max_message_chars else CRISIS
     if not text.strip():
         return EMPTY_MESSAGE
@@ -52,9 +45,16 @@ def screen(text: str) -> str:
 
 
 def safety_net_reply(text: str) -> Dict[str, str]:
-    """A reply when the bot gave none: the crisis resources, or an apology with the contact.
+    """A reply when the bot gave none: the crisis resources (worded for the message, as the bot
+    would), or an apology with the contact and the crisis help line.
 
     Shaped like a bot message (text, and the response it comes from) so channels send it as one.
     """
-    response = "utter_crisis" if is_crisis(clean(text), _crisis_patterns()) else "utter_technical_problem"
-    return {"text": render(response), "utter_action": response}
+    signal = crisis_patterns().find(clean(text))
+    if signal is None:
+        return {"text": render("utter_technical_problem"), "utter_action": "utter_technical_problem"}
+    slots = {
+        "crisis_subject": SOMEONE_ELSE if signal.someone_else else SELF,
+        "crisis_kind": POISONING if signal.poisoning else None,
+    }
+    return {"text": render("utter_crisis", slots), "utter_action": "utter_crisis"}

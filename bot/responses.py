@@ -4,7 +4,7 @@ The channels need them when Rasa cannot reply, and the benchmark to recognise a 
 """
 
 import functools
-from typing import Any, Dict
+from typing import Any, Dict, Mapping, Optional
 
 import yaml
 
@@ -19,6 +19,15 @@ def _responses() -> Dict[str, Any]:
     return yaml.safe_load(DOMAIN_FILE.read_text("utf-8"))["responses"]
 
 
-def render(response: str) -> str:
-    """The text of a domain response with its {placeholders} filled from clinic.yml."""
-    return _responses()[response][0]["text"].format(**current_clinic().template_values())
+def render(response: str, slots: Optional[Mapping[str, Any]] = None) -> str:
+    """The text of a domain response with its {placeholders} filled from clinic.yml.
+
+    Of a response's variants, the first whose slot conditions all hold is taken, as Rasa does;
+    without slots, that is the one without conditions.
+    """
+    slots = slots or {}
+    variant = next(
+        v for v in _responses()[response]
+        if all(slots.get(c["name"]) == c["value"] for c in v.get("condition", []))
+    )
+    return variant["text"].format(**current_clinic().template_values())

@@ -110,12 +110,12 @@ class BotServers:
     def actions_url(self) -> str:
         return f"http://{self.interface}:{self.actions_port}"
 
-    def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, command: List[str], env: Optional[Dict[str, str]] = None) -> subprocess.Popen:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}.log", "ab")
         self._logs.append(log)
         return subprocess.Popen(
-            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env=self.env
+            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env={**self.env, **(env or {})}
         )
 
     def _endpoints_for_this_run(self) -> Path:
@@ -139,9 +139,12 @@ class BotServers:
         return path
 
     def start_actions(self) -> None:
+        """The action server, on the same interface as Rasa (loopback unless told otherwise):
+        rasa_sdk listens on SANIC_HOST, which it otherwise takes to be 0.0.0.0."""
         self.actions = self._spawn(
             "actions",
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
+            {"SANIC_HOST": self.interface},
         )
         wait_until_up(f"{self.actions_url}/health", self.actions, self.startup_timeout, self.log_dir / "actions.log")
 

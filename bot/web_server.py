@@ -8,11 +8,14 @@ socket.io's client from bot/web/vendor/ (installed from npm by the set-up).
 import argparse
 import functools
 import html
+import json
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot.clinic import load_clinic
+from bot.clinic import current_clinic, load_clinic
+from bot.crisis_patterns import crisis_patterns
+from bot.responses import render
 
 WEB_ROOT = Path(__file__).resolve().parent / "web"
 
@@ -36,6 +39,18 @@ def demo_page(rasa_url: str) -> bytes:
     return page.encode("utf-8")
 
 
+def crisis_data() -> bytes:
+    """What the widget needs to help a patient in crisis on its own, without a round trip to
+    the bot: the crisis reply and its links (clinic.yml), the help line, and the patterns."""
+    clinic = current_clinic()
+    return json.dumps({
+        "reply": render("utter_crisis"),
+        "links": clinic.crisis_links(),
+        "help_line": clinic.lines.help_line,
+        "patterns": crisis_patterns().for_browser()["crisis"],
+    }).encode("utf-8")
+
+
 class WidgetHandler(SimpleHTTPRequestHandler):
     """Static files of bot/web/, the demo page at /, security headers on everything."""
 
@@ -48,16 +63,21 @@ class WidgetHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path in ("/", "/index.html", "/demo.html"):
-            body = demo_page(self.rasa_url)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        super().do_GET()
+        path = urlsplit(self.path).path
+        if path in ("/", "/index.html", "/demo.html"):
+            self._send(demo_page(self.rasa_url), "text/html; charset=utf-8")
+        elif path == "/crisis.json":
+            self._send(crisis_data(), "application/json")
+        else:
+            super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
 
     def list_directory(self, path):  # noqa: ANN001 - stdlib signature
         """No directory listings."""

@@ -18,12 +18,13 @@ def tracker_for(
     last_topic: Optional[str] = None,
     events: Optional[List[Dict[str, Any]]] = None,
     channel: str = "rest",
+    slots: Optional[Dict[str, Any]] = None,
 ) -> Tracker:
-    """A tracker whose latest message has `intent`, with the last_topic slot set as given."""
+    """A tracker whose latest message has `intent`, with the last_topic (and other) slots."""
     latest = {"intent": {"name": intent, "confidence": 1.0}, "text": text or intent, "entities": []}
     return Tracker(
         sender_id="test-user",
-        slots={"last_topic": last_topic},
+        slots={"last_topic": last_topic, **(slots or {})},
         latest_message=latest,
         events=(events or []) + [{"event": "user", "text": latest["text"], "parse_data": latest,
                                   "input_channel": channel}],

@@ -4,6 +4,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.answers import ActionAnswerQuestion, ActionQuoteSource, ActionShowSource, ActionTellMore
+from bot.clinic import load_clinic
 from bot.knowledge import knowledge
 from tests.conversation import responses, run_action, texts, tracker_for
 
@@ -106,3 +107,12 @@ def test_follow_ups_without_a_topic_ask_what_the_user_wants_to_know(action):
     assert responses(messages) == ["utter_ask_topic"]
     assert messages[0]["buttons"], "example questions are offered"
     assert events == []
+
+
+def test_after_a_crisis_reply_every_answer_ends_with_the_crisis_reminder():
+    calm, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_speed"))
+    assert "utter_crisis_reminder" not in responses(calm)
+    after, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_speed", slots={"in_crisis": True}))
+    assert responses(after)[-1] == "utter_crisis_reminder"
+    assert after[-1]["crisis_reminder"] == load_clinic().lines.reminder
+    assert after[-1]["crisis_poisoning"] == load_clinic().lines.poisoning

@@ -14,12 +14,10 @@ import pytest
 import socketio
 import yaml
 
-from bot import PROJECT_ROOT
 from bot.clinic import CLINIC_FILE, load_clinic
 from bot.rest_client import post
 from bot.servers import BotServers, free_port
 
-RESULTS = PROJECT_ROOT / "results"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -139,13 +137,27 @@ def test_callback_channel_posts_the_bots_messages_to_the_callback_url(web, recei
     assert all(m["recipient_id"] == "cb-user" for m in CallbackReceiver.received)
 
 
-def test_the_widget_in_chromium(web):
+CRISIS_HREFS = {"tel:988", "sms:988", "tel:911", "sms:741741?&body=HOME"}
+
+
+def crisis_box_hrefs(page):
+    """The links of the newest crisis box in the widget's log."""
+    box = page.locator(".kap-crisis").last
+    return {a.get_attribute("href") for a in box.locator("a").element_handles()}
+
+
+def test_socketio_crisis_reply_carries_tappable_links(web):
+    origin = web.clinic().website_origins[0]
+    _, (crisis,) = asyncio.run(socket_turns(web, uuid.uuid4().hex, ["there's no way out for me"], origin))
+    assert CRISIS_HREFS <= {link["href"] for link in crisis[0]["links"]}
+
+
+def test_the_widget_in_chromium(web, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
-    RESULTS.mkdir(exist_ok=True)
     dialogs = []
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         blocked = []
         page.on("requestfailed", lambda request: blocked.append(request.url))
@@ -167,7 +179,7 @@ def test_the_widget_in_chromium(web):
         assert link.get_attribute("href") == "https://doi.org/10.2147/JPR.S360733"
         assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
         assert "very effective" in log.inner_text()
-        page.screenshot(path=str(RESULTS / "widget_open.png"))
+        page.screenshot(path=str(tmp_path / "widget_open.png"))
 
         # A quick reply sends its question.
         before = page.locator(".kap-bot").count()
@@ -194,14 +206,45 @@ def test_the_widget_in_chromium(web):
         assert page.locator(".kap-log img").count() == 0
         assert dialogs == []
 
-        # The Rasa server goes away: the widget says so and gives the clinic's number.
+        # A crisis message: the crisis reply, with numbers a phone can call or text at a tap.
+        page.fill("#kap-input", "i want to end my life")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".kap-crisis[role=alert]", timeout=30000)
+        assert "988" in page.locator(".kap-crisis").last.inner_text()
+        assert CRISIS_HREFS <= crisis_box_hrefs(page)
+
+        # "In crisis?" is in the header, and shows the resources at once, from the page.
+        crisis_button = page.get_by_role("button", name="In crisis?")
+        assert crisis_button.is_visible()
+        boxes = page.locator(".kap-crisis").count()
+        crisis_button.click()
+        page.locator(".kap-crisis").nth(boxes).wait_for(timeout=2000)
+        assert CRISIS_HREFS <= crisis_box_hrefs(page)
+
+        # The Rasa server goes away: the widget says so, with the clinic's number and the help line.
         web.stop_rasa()
         status = page.wait_for_selector(".kap-status:not([hidden])", timeout=30000)
-        assert "can't be reached" in status.inner_text() and load_clinic().phone in status.inner_text()
+        notice = status.inner_text()
+        assert "can't be reached" in notice and load_clinic().phone in notice
+        assert load_clinic().lines.help_line in notice
 
-        # Phone-sized screen: the panel fills the screen.
+        # With the assistant unreachable, a crisis message still gets the crisis resources.
+        boxes = page.locator(".kap-crisis").count()
+        page.fill("#kap-input", "i want to end my life")
+        page.keyboard.press("Enter")
+        page.locator(".kap-crisis").nth(boxes).wait_for(timeout=2000)
+        assert "988" in page.locator(".kap-crisis").last.inner_text()
+        assert CRISIS_HREFS <= crisis_box_hrefs(page)
+
+        # Phone-sized screen: the panel fills the screen, and "In crisis?" is there and works.
         page.set_viewport_size({"width": 375, "height": 700})
         box = page.locator(".kap-panel").bounding_box()
         assert box["width"] >= 370
+        assert crisis_button.is_visible()
+        button_box = crisis_button.bounding_box()
+        assert button_box["x"] >= 0 and button_box["x"] + button_box["width"] <= 375
+        boxes = page.locator(".kap-crisis").count()
+        crisis_button.click()
+        page.locator(".kap-crisis").nth(boxes).wait_for(timeout=2000)
         browser.close()
     assert not [url for url in blocked if not url.startswith("http://127.0.0.1")], blocked

@@ -14,6 +14,12 @@ crisis_resources:
   UK:
     - {name: Samaritans, how: call 116 123}
 elsewhere: "elsewhere: your local emergency number"
+crisis_lines:
+  the US:
+    help_line: In crisis? Call 988.
+    reminder: Still struggling? Call 988.
+    poisoning: Call Poison Control now.
+    someone_else: If someone you know is in danger, contact
 website_origins: [https://clinic.example]
 max_message_chars: 2000
 reply_timeout_seconds: 15
@@ -33,6 +39,18 @@ def test_the_shipped_configuration_has_the_us_crisis_defaults():
         assert needle in lines
 
 
+def test_the_shipped_crisis_links_are_tappable_numbers():
+    hrefs = [link["href"] for link in load_clinic().crisis_links()]
+    assert {"tel:988", "sms:988", "tel:911", "sms:741741?&body=HOME"} <= set(hrefs)
+
+
+def test_the_shipped_crisis_lines_name_the_numbers():
+    lines = load_clinic().lines
+    assert "988" in lines.help_line and "988" in lines.reminder
+    assert "911" in lines.poisoning and "1-800-222-1222" in lines.poisoning
+    assert lines.someone_else.startswith("If someone you know is in danger")
+
+
 def test_a_valid_file_fills_the_response_placeholders(tmp_path):
     values = load_clinic(write(tmp_path, VALID)).template_values()
     assert values["care_team_phone"] == "+1 555 0100"
@@ -47,6 +65,9 @@ def test_a_valid_file_fills_the_response_placeholders(tmp_path):
     (VALID.replace("{name: Lifeline, how: call 988}", "{name: Lifeline}"), "crisis_resources: the US[0]: 'how'"),
     (VALID.replace("country: the US", "country: France"), "resources of the clinic's country \\(France\\)"),
     (VALID.replace("country: the US\n", ""), "'country'"),
+    (VALID.replace("    reminder: Still struggling? Call 988.\n", ""), "crisis_lines: the US: 'reminder'"),
+    (VALID.replace("{name: Lifeline, how: call 988}", "{name: Lifeline, how: call 988, links: [{label: x, href: 'javascript:alert(1)'}]}"),
+     "the US[0]: links[0]: 'href' must start with tel:"),
     (VALID.replace('elsewhere: "elsewhere: your local emergency number"', ""), "'elsewhere'"),
     (VALID.replace("[https://clinic.example]", "['*']"), "website_origins: '\\*'"),
     (VALID.replace("[https://clinic.example]", "[clinic.example/page]"), "website_origins: 'clinic.example/page'"),

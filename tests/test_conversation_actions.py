@@ -7,6 +7,7 @@ import yaml
 
 from actions.conversation import (
     ActionAskRephrase,
+    ActionCrisisCheck,
     ActionCrisisSupport,
     ActionDeclineOutOfScope,
     ActionExplainAssistant,
@@ -15,14 +16,16 @@ from actions.conversation import (
 )
 from bot.clinic import CLINIC_FILE, load_clinic
 from bot.knowledge import knowledge
+from bot.responses import render
 from tests.conversation import DOMAIN, responses, run_action, tracker_for
 
 CLINIC = load_clinic()
 
 
 def filled(message):
-    """The text Rasa will send: the domain response with the action's values filled in."""
-    template = DOMAIN["responses"][message["response"]][0]["text"]
+    """The text Rasa will send without crisis slots: the domain response's unconditional
+    variant with the action's values filled in."""
+    template = next(v for v in DOMAIN["responses"][message["response"]] if "condition" not in v)["text"]
     return template.format(**{k: v for k, v in message.items() if isinstance(v, str)})
 
 
@@ -72,9 +75,39 @@ def test_crisis_resources_come_from_the_clinic_configuration(tmp_path, monkeypat
     settings = yaml.safe_load(CLINIC_FILE.read_text("utf-8"))
     settings["country"] = "the UK"
     settings["crisis_resources"] = {"the UK": [{"name": "Samaritans", "how": "call 116 123"}]}
+    settings["crisis_lines"] = {"the UK": settings["crisis_lines"]["the UK and Ireland"]}
     custom = tmp_path / "clinic.yml"
     custom.write_text(yaml.safe_dump(settings), "utf-8")
     monkeypatch.setattr("actions.conversation.current_clinic", lambda: load_clinic(custom))
     messages, _ = run_action(ActionCrisisSupport(), tracker_for("crisis"))
     text = filled(messages[0])
     assert "Samaritans: call 116 123" in text and "988" not in text
+
+
+@pytest.mark.parametrize("action,intent", [
+    (ActionAskRephrase(), "nlu_fallback"),
+    (ActionDeclineOutOfScope(), "out_of_scope"),
+    (ActionExplainAssistant(), "ask_for_help"),
+])
+def test_replies_that_are_not_answers_end_with_the_crisis_help_line(action, intent):
+    messages, _ = run_action(action, tracker_for(intent))
+    assert filled(messages[0]).endswith(CLINIC.lines.help_line)
+
+
+def test_the_crisis_check_in_gives_every_crisis_resource():
+    messages, _ = run_action(ActionCrisisCheck(), tracker_for("crisis_check"))
+    text = filled(messages[0])
+    assert CLINIC.crisis_lines() in text and "another way" in text
+
+
+@pytest.mark.parametrize("slots,opening", [
+    ({}, "I'm really sorry you're going through this"),
+    ({"crisis_subject": "self"}, "I'm really sorry you're going through this"),
+    ({"crisis_subject": "someone_else"}, "Thank you for reaching out for them. " + CLINIC.lines.someone_else),
+    ({"crisis_kind": "poisoning"}, CLINIC.lines.poisoning),
+    ({"crisis_kind": "poisoning", "crisis_subject": "someone_else"}, CLINIC.lines.poisoning),
+])
+def test_the_crisis_reply_is_worded_for_who_is_at_risk_and_for_a_poisoning(slots, opening):
+    text = render("utter_crisis", slots)
+    assert text.startswith(opening) and text.endswith(CLINIC.crisis_lines())
+    assert (CLINIC.lines.someone_else in text) == (slots.get("crisis_subject") == "someone_else")

@@ -1,13 +1,19 @@
-"""Locked doors: no HTTP API by default, CORS only for the clinic's sites, no secrets, quiet logs."""
+"""Locked doors: every port on loopback, no HTTP API by default, CORS only for the clinic's sites,
+no secrets, quiet logs."""
 
+import ipaddress
+import os
 import re
 import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import yaml
 
 from bot import PROJECT_ROOT
 from bot.clinic import load_clinic
+from bot.servers import child_env, free_port
 from tests.rest_client import get, say
 
 SECRET_KEYS = re.compile(r"(token|secret|password|api_key|access_key|auth)", re.IGNORECASE)
@@ -53,3 +59,70 @@ def test_no_secret_is_written_in_the_repository():
     for name in tracked:
         found += [(name, where) for where, _ in secret_values(yaml.safe_load((PROJECT_ROOT / name).read_text("utf-8")))]
     assert not found
+
+
+def listening_sockets():
+    """{inode: (address, port)} of every listening TCP socket on this machine (IPv4 and IPv6)."""
+    found = {}
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] != "0A":  # LISTEN
+                continue
+            address, port = fields[1].split(":")
+            raw = bytes.fromhex(address)
+            # /proc lists addresses as 32-bit words in host (little-endian) order.
+            words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+            found[fields[9]] = (str(ipaddress.ip_address(words)), int(port, 16))
+    return found
+
+
+def process_tree(root):
+    """The pid and the pids of all descendants of `root`."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" ", 1)
+        except OSError:
+            continue
+        children.setdefault(int(rest.rsplit(")", 1)[1].split()[1]), []).append(int(pid))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo += children.get(pid, [])
+    return tree
+
+
+def socket_inodes(pid):
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").glob("*"):
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+def test_every_port_make_run_opens_is_on_loopback(model, tmp_path):
+    ports = {"--port": free_port(), "--actions-port": free_port(), "--web-port": free_port()}
+    command = [sys.executable, "-m", "bot", "serve", "--model", str(model), "--logs", str(tmp_path)]
+    for flag, port in ports.items():
+        command += [flag, str(port)]
+    serve = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**child_env(), "PYTHONUNBUFFERED": "1"},
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        for line in serve.stdout:  # the banner is printed once every server answers
+            if "is up" in line:
+                break
+        assert serve.poll() is None, "python -m bot serve stopped while starting"
+        sockets = listening_sockets()
+        opened = [sockets[inode] for pid in process_tree(serve.pid) for inode in socket_inodes(pid)
+                  if inode in sockets]
+        assert {port for _, port in opened} >= set(ports.values())
+        assert all(ipaddress.ip_address(address).is_loopback for address, _ in opened), opened
+    finally:
+        serve.terminate()
+        serve.wait(timeout=60)

@@ -1,8 +1,10 @@
 /*
  * KAP FAQ assistant: chat widget for a clinic's website.
  *
- * Add it with one script tag (after socket.io.min.js, which the set-up installs from npm):
+ * Add it with one script tag (after socket.io.min.js, which the set-up installs from npm, and
+ * crisis-match.js, the crisis safety net used when the assistant cannot be reached):
  *   <script src="/vendor/socket.io.min.js"></script>
+ *   <script src="/crisis-match.js"></script>
  *   <script src="/widget.js" data-server="https://bot.clinic.example" data-title="Ask about KAP"
  *           data-color="#2b6cb0" data-launcher-label="Questions about KAP?" data-lang="en"
  *           data-clinic-phone="+1 555 0100"></script>
@@ -10,6 +12,11 @@
  * It talks to Rasa's socket.io channel (session_request / session_confirm, user_uttered /
  * bot_uttered) and keeps the conversation in sessionStorage, so it survives reloads in the tab.
  * Everything the bot or the user wrote is inserted as text, never as HTML.
+ *
+ * The crisis resources (the reply, its tel:/sms: links, the help line and the crisis patterns)
+ * are fetched once from crisis.json beside this script, which the server fills from clinic.yml
+ * and data/safety/: the "In crisis?" button shows them at once, and a crisis message typed while
+ * the assistant cannot be reached gets them in the page.
  */
 (function () {
   "use strict";
@@ -23,16 +30,38 @@
     launcherLabel: script.getAttribute("data-launcher-label") || "Questions?",
     lang: script.getAttribute("data-lang") || document.documentElement.lang || "en",
     phone: script.getAttribute("data-clinic-phone") || "",
-    stylesheet: new URL("widget.css", script.src).href
+    stylesheet: new URL("widget.css", script.src).href,
+    crisisUrl: script.getAttribute("data-crisis-url") || new URL("crisis.json", script.src).href
   };
   var STORE_SESSION = "kap-widget-session";
   var STORE_HISTORY = "kap-widget-history";
   var STORE_OPEN = "kap-widget-open";
+  var STORE_CRISIS = "kap-widget-crisis";
+  var LINK_SCHEMES = /^(tel:|sms:|https:)/;
 
   var socket = null;
   var sessionId = sessionStorage.getItem(STORE_SESSION);
   var history = JSON.parse(sessionStorage.getItem(STORE_HISTORY) || "[]");
   var ui = {};
+  var crisis = JSON.parse(sessionStorage.getItem(STORE_CRISIS) || "null");
+
+  function loadCrisisResources() {
+    if (typeof fetch !== "function") return;
+    fetch(settings.crisisUrl, { credentials: "omit" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || typeof data.reply !== "string") return;
+        crisis = data;
+        sessionStorage.setItem(STORE_CRISIS, JSON.stringify(data));
+      })
+      .catch(function () { /* keeps what the tab had, if anything */ });
+  }
+
+  function isCrisis(text) {
+    if (!crisis || !window.KapCrisis || !Array.isArray(crisis.patterns)) return false;
+    if (!crisis.compiled) crisis.compiled = window.KapCrisis.compile(crisis.patterns);
+    return window.KapCrisis.matches(crisis.compiled, text);
+  }
 
   function element(tag, attributes, text) {
     var node = document.createElement(tag);
@@ -68,6 +97,8 @@
     });
     var header = element("header", { class: "kap-header" });
     header.appendChild(element("h2", { class: "kap-title" }, settings.title));
+    ui.crisisButton = element("button", { class: "kap-crisis-button", type: "button" }, "In crisis?");
+    header.appendChild(ui.crisisButton);
     ui.close = element("button", { class: "kap-close", type: "button", "aria-label": "Close chat" }, "×");
     header.appendChild(ui.close);
 
@@ -95,6 +126,7 @@
 
     ui.launcher.addEventListener("click", function () { setOpen(ui.panel.hidden); });
     ui.close.addEventListener("click", function () { setOpen(false); });
+    ui.crisisButton.addEventListener("click", showLocalCrisisResources);
     ui.panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") setOpen(false);
     });
@@ -161,12 +193,42 @@
     ui.log.appendChild(card);
   }
 
+  function showCrisisBox(message) {
+    var box = element("div", { class: "kap-message kap-bot kap-crisis", role: "alert" });
+    box.appendChild(element("p", { class: "kap-crisis-text" }, message.text));
+    var links = (Array.isArray(message.links) && message.links.length) ? message.links : (crisis && crisis.links) || [];
+    var list = element("ul", { class: "kap-crisis-links" });
+    links.forEach(function (link) {
+      if (typeof link.href !== "string" || !LINK_SCHEMES.test(link.href)) return;
+      var attributes = { class: "kap-crisis-link", href: link.href };
+      if (link.href.indexOf("https:") === 0) { attributes.target = "_blank"; attributes.rel = "noopener noreferrer"; }
+      var item = element("li");
+      item.appendChild(element("a", attributes, link.label));
+      list.appendChild(item);
+    });
+    if (list.children.length) box.appendChild(list);
+    ui.log.appendChild(box);
+    return box;
+  }
+
+  // The crisis resources from crisis.json, shown in the page (no round trip to the bot).
+  function showLocalCrisisResources() {
+    if (ui.panel.hidden) setOpen(true);
+    var message = { text: crisis ? crisis.reply : crisisFallbackText(), crisis: true, links: crisis ? crisis.links : [] };
+    remember({ from: "bot", message: message });
+    showCrisisBox(message).scrollIntoView({ block: "start" });
+  }
+
+  function crisisFallbackText() {
+    return "If you are in danger, call your local emergency number now." +
+      (settings.phone ? " Our care team: " + settings.phone + "." : "");
+  }
+
   function showBotMessage(message, live) {
-    if (message.text) {
-      var kind = message.crisis ? "kap-message kap-bot kap-crisis" : "kap-message kap-bot";
-      var bubble = element("p", { class: kind }, message.text);
-      if (message.crisis) bubble.setAttribute("role", "alert");
-      ui.log.appendChild(bubble);
+    if (message.text && message.crisis) {
+      showCrisisBox(message);
+    } else if (message.text) {
+      ui.log.appendChild(element("p", { class: "kap-message kap-bot" }, message.text));
     }
     var custom = message.custom;
     if (custom && custom.type === "citation" && typeof custom.quote === "string") showCitation(custom);
@@ -190,7 +252,8 @@
   function unreachable() {
     ui.typing.hidden = true;
     showStatus("Sorry, the assistant can't be reached right now." +
-      (settings.phone ? " Please call " + settings.phone + " to talk to our care team." : ""));
+      (settings.phone ? " Please call " + settings.phone + " to talk to our care team." : "") +
+      (crisis && crisis.help_line ? " " + crisis.help_line : ""));
   }
 
   function connect() {
@@ -228,12 +291,14 @@
     showUserMessage(shownText);
     if (!socket || !socket.connected || !sessionId) {
       unreachable();
+      if (isCrisis(shownText)) showLocalCrisisResources();
       return;
     }
     ui.typing.hidden = false;
     emit(payload);
   }
 
+  loadCrisisResources();
   build();
   replay();
   if (sessionStorage.getItem(STORE_OPEN)) setOpen(true);
