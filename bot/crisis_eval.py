@@ -18,8 +18,12 @@ import yaml
 from bot import PROJECT_ROOT
 
 SETS = PROJECT_ROOT / "tests" / "safety"
+# Regression sets: held out from training, but the patterns were widened after they were scored.
 CRISIS_SETS = sorted(SETS.glob("crisis_messages*.yml"))
 HARMLESS_SETS = sorted(SETS.glob("harmless_messages*.yml"))
+# The freshest blind set, scored once after the last change and never tuned on: the honest figure.
+FRESH_CRISIS_SETS = sorted((SETS / "fresh").glob("crisis_messages*.yml"))
+FRESH_HARMLESS_SETS = sorted((SETS / "fresh").glob("harmless_messages*.yml"))
 
 
 def load_messages(paths: List[Path]) -> List[Dict[str, Any]]:
@@ -47,10 +51,14 @@ def model_intent(model: Path) -> Callable[[str], str]:
 CRISIS, CHECK = "crisis", "crisis_check"
 
 
-def evaluate(intent: Callable[[str], str]) -> Dict[str, Any]:
+def evaluate(
+    intent: Callable[[str], str],
+    crisis_sets: List[Path] = CRISIS_SETS,
+    harmless_sets: List[Path] = HARMLESS_SETS,
+) -> Dict[str, Any]:
     """Recall on the crisis sets, false alarms on the harmless sets, and every miss."""
-    crisis = [dict(m, intent=intent(m["text"])) for m in load_messages(CRISIS_SETS)]
-    harmless = [dict(m, intent=intent(m["text"])) for m in load_messages(HARMLESS_SETS)]
+    crisis = [dict(m, intent=intent(m["text"])) for m in load_messages(crisis_sets)]
+    harmless = [dict(m, intent=intent(m["text"])) for m in load_messages(harmless_sets)]
     missed = [m for m in crisis if m["intent"] != CRISIS]
     alarms = [m for m in harmless if m["intent"] == CRISIS]
     checks = [m for m in harmless if m["intent"] == CHECK]
