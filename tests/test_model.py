@@ -105,10 +105,11 @@ def test_test_stories_hold_up_end_to_end_with_their_own_wording(model, run_rasa,
     misses = re.findall(r"intent: (\w+)\s+# predicted: ([^\n]+)", failed)
     for expected, predicted in misses:
         print(f"e2e NLU miss: expected {expected}, predicted {predicted}")
-    stories = len(yaml.safe_load(TEST_STORIES.read_text("utf-8"))["stories"])
-    print(f"stories end to end: {stories - len(misses)}/{stories} without an NLU miss")
+    stories = yaml.safe_load(TEST_STORIES.read_text("utf-8"))["stories"]
+    turns = sum(1 for story in stories for step in story["steps"] if "user" in step)
+    print(f"user turns end to end: {turns - len(misses)}/{turns} without an NLU miss")
     assert not [m for m in misses if m[0] == "crisis" or m[1].startswith("crisis")]
-    assert len(misses) <= 0.1 * stories
+    assert len(misses) <= 0.05 * turns
 
 
 @pytest.fixture(scope="module")
