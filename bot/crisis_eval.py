@@ -24,6 +24,7 @@ HARMLESS_SETS = sorted(SETS.glob("harmless_messages*.yml"))
 # The freshest blind set, scored once after the last change and never tuned on: the honest figure.
 FRESH_CRISIS_SETS = sorted((SETS / "fresh").glob("crisis_messages*.yml"))
 FRESH_HARMLESS_SETS = sorted((SETS / "fresh").glob("harmless_messages*.yml"))
+CRISIS, CHECK = "crisis", "crisis_check"
 
 
 def load_messages(paths: List[Path]) -> List[Dict[str, Any]]:
@@ -46,9 +47,6 @@ def model_intent(model: Path) -> Callable[[str], str]:
         return loop.run_until_complete(agent.parse_message(text))["intent"]["name"]
 
     return intent
-
-
-CRISIS, CHECK = "crisis", "crisis_check"
 
 
 def evaluate(

@@ -43,18 +43,15 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import PROJECT_ROOT
-from bot.crisis_patterns import POISONING, SELF, SOMEONE_ELSE, CrisisSignal, crisis_patterns
+from bot.crisis_patterns import CrisisSignal, crisis_patterns
 
 
 def signal_entities(signal: CrisisSignal, text: str) -> List[Dict[Text, Any]]:
     """The entities that carry a crisis signal to the slots (they span the whole message)."""
-    values = {"crisis_subject": SOMEONE_ELSE if signal.someone_else else SELF}
-    if signal.poisoning:
-        values["crisis_kind"] = POISONING
     return [
         {ENTITY_ATTRIBUTE_TYPE: name, ENTITY_ATTRIBUTE_VALUE: value, ENTITY_ATTRIBUTE_START: 0,
          ENTITY_ATTRIBUTE_END: len(text), EXTRACTOR: CrisisGuard.__name__}
-        for name, value in values.items()
+        for name, value in signal.slot_values().items()
     ]
 
 

@@ -30,6 +30,13 @@ class CrisisSignal:
     poisoning: bool
     someone_else: bool
 
+    def slot_values(self) -> Dict[str, str]:
+        """The values of the crisis slots (domain.yml) this signal fills; no poisoning, no kind."""
+        values = {"crisis_subject": SOMEONE_ELSE if self.someone_else else SELF}
+        if self.poisoning:
+            values["crisis_kind"] = POISONING
+        return values
+
 
 def normalise(text: str) -> str:
     """White space collapsed and curly apostrophes made straight, as the patterns expect."""

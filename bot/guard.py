@@ -11,7 +11,7 @@ import re
 from typing import Dict
 
 from bot.clinic import current_clinic
-from bot.crisis_patterns import POISONING, SELF, SOMEONE_ELSE, crisis_patterns
+from bot.crisis_patterns import crisis_patterns
 from bot.responses import render
 
 # Control characters other than tab and newline, and Unicode "format" characters used to hide
@@ -53,8 +53,4 @@ def safety_net_reply(text: str) -> Dict[str, str]:
     signal = crisis_patterns().find(clean(text))
     if signal is None:
         return {"text": render("utter_technical_problem"), "utter_action": "utter_technical_problem"}
-    slots = {
-        "crisis_subject": SOMEONE_ELSE if signal.someone_else else SELF,
-        "crisis_kind": POISONING if signal.poisoning else None,
-    }
-    return {"text": render("utter_crisis", slots), "utter_action": "utter_crisis"}
+    return {"text": render("utter_crisis", signal.slot_values()), "utter_action": "utter_crisis"}
