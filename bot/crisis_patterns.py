@@ -21,6 +21,7 @@ PATTERNS_FILE = PROJECT_ROOT / "data" / "safety" / "crisis_patterns.yml"
 POISONING = "poisoning"
 SOMEONE_ELSE = "someone_else"
 SELF = "self"
+REFLEXIVE = ("himself", "herself")
 
 
 @dataclass(frozen=True)
@@ -82,19 +83,20 @@ class CrisisPatterns:
         )
 
     def _about_someone_else(self, flat: str, match: "re.Match[str]") -> bool:
-        """Whether the phrase is about a third person: the nearest subject before it in its
-        sentence, or else the first one inside it ("kill himself"), is not the writer."""
+        """Whether the phrase is about a third person. A subject inside the phrase that names
+        who is at risk ("if I wasn't around", "kill himself") decides; otherwise the nearest
+        subject before it in its sentence ("my son said he wants to die"); otherwise the writer."""
         sentence_start = max(flat.rfind(mark, 0, match.start()) for mark in ".!?;\n") + 1
+        inside = [who for who, word in self._subjects(match.group(0)) if who == SELF or word in REFLEXIVE]
         before = self._subjects(flat[sentence_start:match.start()])
-        inside = self._subjects(match.group(0))
-        subject = before[-1] if before else inside[0] if inside else SELF
+        subject = inside[0] if inside else before[-1][0] if before else SELF
         return subject == SOMEONE_ELSE
 
-    def _subjects(self, text: str) -> List[str]:
-        """SELF and SOMEONE_ELSE for each subject in the text, in order."""
-        found = [(m.start(), SELF) for m in self.self_subject.finditer(text)]
-        found += [(m.start(), SOMEONE_ELSE) for m in self.someone_else_subject.finditer(text)]
-        return [who for _, who in sorted(found)]
+    def _subjects(self, text: str) -> List[Tuple[str, str]]:
+        """(SELF or SOMEONE_ELSE, the word) for each subject in the text, in order."""
+        found = [(m.start(), SELF, m.group(0).lower()) for m in self.self_subject.finditer(text)]
+        found += [(m.start(), SOMEONE_ELSE, m.group(0).lower()) for m in self.someone_else_subject.finditer(text)]
+        return [(who, word) for _, who, word in sorted(found)]
 
     def for_browser(self) -> Dict[str, List[str]]:
         """The regular expressions as text, for the widget (JavaScript, case-insensitive)."""
