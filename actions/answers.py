@@ -12,17 +12,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clients import CARD_CHANNELS, RICH_CHANNELS
+from actions.feedback import ask_for_feedback
 from actions.suggestions import suggest_topics
 from bot.clinic import current_clinic
 from bot.knowledge import Topic, knowledge
-
-
-# Channels that pass custom payloads on to their client; text-only messaging channels (SMS,
-# Telegram, Slack, Messenger) would fail on them or drop them, so they get the plain text only.
-PAYLOAD_CHANNELS = {"rest", "callback", "socketio"}
-# Channels whose client draws the payload as a quote card (the website widget), so the
-# plain-text copy of the quote would only repeat it.
-CARD_CHANNELS = {"socketio"}
 
 
 def send_quotes(dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic) -> None:
@@ -31,7 +25,7 @@ def send_quotes(dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic
     for quote in topic.quotes:
         if channel not in CARD_CHANNELS:
             dispatcher.utter_message(text=quote.as_text())
-        if channel in PAYLOAD_CHANNELS:
+        if channel in RICH_CHANNELS:
             dispatcher.utter_message(json_message=quote.payload())
 
 
@@ -63,6 +57,7 @@ class ActionAnswerQuestion(Action):
         dispatcher.utter_message(text=topic.answer)
         send_quotes(dispatcher, tracker, topic)
         remind_of_crisis_resources(dispatcher, tracker)
+        ask_for_feedback(dispatcher, tracker, topic.key)
         return [SlotSet("last_topic", topic.key)]
 
 

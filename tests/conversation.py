@@ -19,9 +19,12 @@ def tracker_for(
     events: Optional[List[Dict[str, Any]]] = None,
     channel: str = "rest",
     slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[Dict[str, str]] = None,
 ) -> Tracker:
-    """A tracker whose latest message has `intent`, with the last_topic (and other) slots."""
-    latest = {"intent": {"name": intent, "confidence": 1.0}, "text": text or intent, "entities": []}
+    """A tracker whose latest message has `intent` (and `entities`, as {entity: value}), with the
+    last_topic (and other) slots."""
+    latest = {"intent": {"name": intent, "confidence": 1.0}, "text": text or intent,
+              "entities": [{"entity": name, "value": value} for name, value in (entities or {}).items()]}
     return Tracker(
         sender_id="test-user",
         slots={"last_topic": last_topic, **(slots or {})},

@@ -14,7 +14,10 @@ import pytest
 import socketio
 import yaml
 
+from rasa.core.tracker_store import SQLTrackerStore
+
 from bot.clinic import CLINIC_FILE, load_clinic
+from bot.report import build_report
 from bot.rest_client import post
 from bot.servers import BotServers, free_port
 
@@ -150,6 +153,67 @@ def test_socketio_crisis_reply_carries_tappable_links(web):
     origin = web.clinic().website_origins[0]
     _, (crisis,) = asyncio.run(socket_turns(web, uuid.uuid4().hex, ["there's no way out for me"], origin))
     assert CRISIS_HREFS <= {link["href"] for link in crisis[0]["links"]}
+
+
+def open_widget(browser, web):
+    """A page with the demo site, the widget opened and its greeting shown."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{web.web_url}/")
+    page.get_by_role("button", name="Questions about KAP?").click()
+    page.wait_for_selector(".kap-bot >> text=automated assistant", timeout=30000)
+    return page
+
+
+def ask(page, question):
+    page.fill("#kap-input", question)
+    page.keyboard.press("Enter")
+
+
+def test_patients_say_whether_an_answer_helped_and_the_report_shows_the_misses(web, tmp_path):
+    """Yes / No after an answer, in Chromium; No by keyboard; then `make report`'s tallies
+    from the tracker store these conversations filled."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    question = "does ketamine therapy help people with anxiety?"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = open_widget(browser, web)
+        ask(page, question)
+        prompt = page.get_by_role("group", name="Did this answer your question?")
+        prompt.wait_for(timeout=30000)
+        assert "anxiety" in page.locator(".kap-bot").last.inner_text().lower()
+        buttons = [prompt.get_by_role("button", name=name) for name in ("Yes", "No")]
+        for button in buttons:
+            box = button.bounding_box()
+            assert box["width"] >= 44 and box["height"] >= 44
+        page.screenshot(path=str(tmp_path / "feedback.png"))
+
+        # No, with the keyboard: thanks, another way to ask, examples and the care team.
+        suggestion_groups = page.locator(".kap-quick-replies").count()
+        buttons[1].focus()
+        page.keyboard.press("Enter")
+        reply = page.wait_for_selector(".kap-bot >> text=put your question another way", timeout=30000)
+        assert load_clinic().phone in reply.inner_text()
+        assert page.locator(".kap-feedback").count() == 0
+        assert page.locator(".kap-user").last.inner_text() == "No"
+        assert page.evaluate("document.activeElement.id") == "kap-input"
+        page.locator(".kap-quick-replies").nth(suggestion_groups).wait_for(timeout=10000)
+
+        # A prompt left unanswered does not block the next question, and goes away with it.
+        ask(page, "how fast does it work?")
+        prompt.wait_for(timeout=30000)
+        ask(page, "what about ptsd and trauma?")
+        page.wait_for_selector(".kap-bot >> text=trauma", timeout=30000)
+        prompt.wait_for(timeout=30000)
+        assert page.locator(".kap-feedback").count() == 1
+        prompt.get_by_role("button", name="Yes").click()
+        page.wait_for_selector(".kap-bot >> text=Thank you for letting us know", timeout=30000)
+        browser.close()
+
+    # The No turn was stored before the later turns were handled (one sender's turns are serial).
+    report = build_report(SQLTrackerStore(dialect="sqlite", db=str(web.tracker_db)), days=1)
+    ratings = {r.title: (r.yes, r.no) for r in report.ratings}
+    assert ratings["Anxiety"] == (0, 1)
+    assert report.missed == [(question, "Anxiety", 1)]
 
 
 def test_the_widget_in_chromium(web, tmp_path):

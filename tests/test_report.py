@@ -6,7 +6,7 @@ import sys
 import time
 
 import yaml
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import PROJECT_ROOT
@@ -17,17 +17,29 @@ from bot.servers import child_env
 CRISIS_TEXT = "zebra crossing thoughts i want to end my life"
 
 
-def turn(text, intent, action, stamp):
-    return [UserUttered(text, {"name": intent, "confidence": 1.0}, timestamp=stamp),
-            ActionExecuted(action, timestamp=stamp + 1), BotUttered("…", timestamp=stamp + 2),
-            ActionExecuted("action_listen", timestamp=stamp + 3)]
+TOPIC_OF = {"ask_effectiveness": "effectiveness", "ask_anxiety": "anxiety"}
+
+
+def turn(text, intent, action, stamp, entities=()):
+    """A user message and the bot's reply, with the last_topic slot an answer sets."""
+    events = [UserUttered(text, {"name": intent, "confidence": 1.0}, list(entities), timestamp=stamp),
+              ActionExecuted(action, timestamp=stamp + 1), BotUttered("…", timestamp=stamp + 2)]
+    if action == "action_answer_question":
+        events.append(SlotSet("last_topic", TOPIC_OF[intent], timestamp=stamp + 2))
+    return events + [ActionExecuted("action_listen", timestamp=stamp + 3)]
+
+
+def verdict(helpful, topic):
+    """The message the widget's Yes / No button sends."""
+    entities = [{"entity": "feedback_helpful", "value": helpful}, {"entity": "feedback_topic", "value": topic}]
+    return (f"/feedback{{...{helpful}}}", "feedback", "action_acknowledge_feedback", entities)
 
 
 def conversation(sender, turns, days_ago=1):
     stamp = time.time() - days_ago * SECONDS_PER_DAY
     events = [ActionExecuted("action_listen", timestamp=stamp)]
-    for i, (text, intent, action) in enumerate(turns):
-        events += turn(text, intent, action, stamp + 10 * (i + 1))
+    for i, (text, intent, action, *entities) in enumerate(turns):
+        events += turn(text, intent, action, stamp + 10 * (i + 1), *entities)
     return DialogueStateTracker.from_events(sender, events)
 
 
@@ -44,6 +56,15 @@ def filled_store(tmp_path):
         conversation("c", [("help with anxiety?", "ask_anxiety", "action_answer_question"),
                            (CRISIS_TEXT, "crisis", "action_crisis_support"),
                            ("is ketamine addictive", "out_of_scope", "action_decline_out_of_scope")]),
+        conversation("d", [("what does it do for worry", "ask_anxiety", "action_answer_question"),
+                           verdict("no", "anxiety"),
+                           ("is kap effective", "ask_effectiveness", "action_answer_question"),
+                           verdict("yes", "effectiveness")]),
+        conversation("e", [("what does it do for my worrying", "ask_anxiety", "action_answer_question"),
+                           ("that didn't answer my question", "answer_missed", "action_acknowledge_feedback")]),
+        conversation("f", [(CRISIS_TEXT, "crisis", "action_crisis_support"),
+                           ("zebra anxiety question", "ask_anxiety", "action_answer_question"),
+                           verdict("no", "anxiety")]),
         conversation("old", [("what about insurance", "out_of_scope", "action_decline_out_of_scope")], days_ago=60),
     ]
     for tracker in conversations:
@@ -59,10 +80,20 @@ def test_similar_questions_are_grouped():
 def test_the_report_counts_and_keeps_crisis_conversations_private(tmp_path):
     store, _ = filled_store(tmp_path)
     report = build_report(store, days=30)
-    assert (report.conversations, report.messages) == (3, 8)
-    assert report.crisis_replies == 1 and report.crisis_conversations == 1
-    assert report.topics[0] == ("How effective it is", 2)
+    assert (report.conversations, report.messages) == (6, 17)
+    assert report.crisis_replies == 2 and report.crisis_conversations == 2
+    assert report.topics[:2] == [("Anxiety", 4), ("How effective it is", 3)]
     assert report.unanswered == [("how much does it cost", 2), ("blorp zzz", 1)]
+
+
+def test_the_report_rates_each_topic_and_groups_the_questions_whose_answer_missed(tmp_path):
+    store, _ = filled_store(tmp_path)
+    report = build_report(store, days=30)
+    ratings = {r.title: (r.answers, r.yes, r.no) for r in report.ratings}
+    # Anxiety is answered in c, d, e and f, and gets a No in d (button), e (written) and f (crisis).
+    assert ratings == {"Anxiety": (4, 0, 3), "How effective it is": (3, 1, 0)}
+    # The two missed worry questions are one group; the crisis conversation's is never shown.
+    assert report.missed == [("what does it do for worry", "Anxiety", 2)]
 
 
 def test_the_report_command_writes_markdown_and_a_chart(tmp_path):
@@ -73,6 +104,7 @@ def test_the_report_command_writes_markdown_and_a_chart(tmp_path):
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     text = (out / "report.md").read_text()
-    assert "Conversations: 3" in text and "| how much does it cost | 2 |" in text
+    assert "Conversations: 6" in text and "| how much does it cost | 2 |" in text
+    assert "| Anxiety | 4 | 0 | 3 |" in text and "| what does it do for worry | Anxiety | 2 |" in text
     assert "zebra" not in text and "addictive" not in text and "insurance" not in text
     assert (out / "report.png").stat().st_size > 1000

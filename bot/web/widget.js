@@ -13,6 +13,10 @@
  * bot_uttered) and keeps the conversation in sessionStorage, so it survives reloads in the tab.
  * Everything the bot or the user wrote is inserted as text, never as HTML.
  *
+ * After an answer the bot asks "Did this answer your question?" with Yes / No buttons whose
+ * payloads send its `feedback` intent; the widget shows them as a small prompt that goes away
+ * once used, or as soon as the patient writes something else.
+ *
  * The crisis resources (the reply, its tel:/sms: links, the help line and the crisis patterns)
  * are fetched once from crisis.json beside this script, which the server fills from clinic.yml
  * and data/safety/: the "In crisis?" button shows them at once, and a crisis message typed while
@@ -178,6 +182,32 @@
     ui.log.appendChild(group);
   }
 
+  function isFeedbackPrompt(buttons) {
+    return Array.isArray(buttons) && buttons.length > 0 && buttons.every(function (button) {
+      return typeof button.payload === "string" && button.payload.indexOf("/feedback") === 0;
+    });
+  }
+
+  function removeFeedbackPrompt() {
+    var old = ui.log.querySelector(".kap-feedback");
+    if (old) old.remove();
+  }
+
+  function showFeedbackPrompt(question, buttons) {
+    removeFeedbackPrompt();
+    var group = element("div", { class: "kap-feedback", role: "group", "aria-label": question });
+    group.appendChild(element("span", { "aria-hidden": "true" }, question));
+    buttons.forEach(function (button) {
+      var choice = element("button", { type: "button", class: "kap-feedback-button" }, button.title);
+      choice.addEventListener("click", function () {
+        send(button.payload, button.title);
+        ui.input.focus();
+      });
+      group.appendChild(choice);
+    });
+    ui.log.appendChild(group);
+  }
+
   function showCitation(payload) {
     var card = element("figure", { class: "kap-quote-card" });
     card.appendChild(element("blockquote", { class: "kap-quote" }, payload.quote));
@@ -225,6 +255,13 @@
   }
 
   function showBotMessage(message, live) {
+    var buttons = message.quick_replies || message.buttons;
+    if (isFeedbackPrompt(buttons)) {
+      // Only for the answer just given: not replayed after a reload.
+      if (live) showFeedbackPrompt(message.text || "Did this answer your question?", buttons);
+      scrollDown();
+      return;
+    }
     if (message.text && message.crisis) {
       showCrisisBox(message);
     } else if (message.text) {
@@ -232,7 +269,6 @@
     }
     var custom = message.custom;
     if (custom && custom.type === "citation" && typeof custom.quote === "string") showCitation(custom);
-    var buttons = message.quick_replies || message.buttons;
     if (live && Array.isArray(buttons) && buttons.length) showQuickReplies(buttons);
     scrollDown();
   }
@@ -287,6 +323,7 @@
   }
 
   function send(payload, shownText) {
+    removeFeedbackPrompt();
     remember({ from: "user", text: shownText });
     showUserMessage(shownText);
     if (!socket || !socket.connected || !sessionId) {
