@@ -168,7 +168,7 @@ def cell(text: str) -> str:
 
 def markdown(report: Report, chart: str) -> str:
     lines = [
-        f"# What patients asked {load_clinic().name}'s KAP assistant: the last {report.days} days", "",
+        f"# What patients asked {load_clinic().name}'s KAP assistant: the last {report.days} day{'' if report.days == 1 else 's'}", "",
         f"- Conversations: {report.conversations}",
         f"- Messages from patients: {report.messages}",
         f"- Crisis replies given: {report.crisis_replies} (in {report.crisis_conversations} conversations;"

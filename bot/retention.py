@@ -11,18 +11,20 @@ from pathlib import Path
 from typing import Optional
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_tracker_store
 from rasa.utils.endpoints import read_endpoint_config
 
 SECONDS_PER_DAY = 24 * 60 * 60
 
 
 def open_store(endpoints_file: Path) -> SQLTrackerStore:
-    """The SQL tracker store configured in an endpoints file."""
+    """The SQL tracker store configured in an endpoints file (Rasa's `SQL` type, or a subclass
+    such as bot.tracker_store.RollingSQLTrackerStore), created the way Rasa creates it."""
     config = read_endpoint_config(str(endpoints_file), "tracker_store")
-    if config is None or config.type != "SQL":
+    store = create_tracker_store(config) if config is not None else None
+    if not isinstance(store, SQLTrackerStore):
         raise ValueError(f"{endpoints_file}: no SQL tracker_store configured")
-    return SQLTrackerStore(**config.kwargs)
+    return store
 
 
 def prune(store: SQLTrackerStore, days: int, now: Optional[float] = None) -> int:

@@ -79,6 +79,7 @@ class BotServers:
         env: Optional[Dict[str, str]] = None,
         callback_url: Optional[str] = None,
         web_port: Optional[int] = None,
+        project: Path = PROJECT_ROOT,
     ) -> None:
         self.model = Path(model)
         self.rasa_port = rasa_port
@@ -93,6 +94,7 @@ class BotServers:
         self.env = {**child_env(), **(env or {})}
         self.callback_url = callback_url
         self.web_port = web_port
+        self.project = Path(project)
         self.web: Optional[subprocess.Popen] = None
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
@@ -115,7 +117,7 @@ class BotServers:
         log = open(self.log_dir / f"{name}.log", "ab")
         self._logs.append(log)
         return subprocess.Popen(
-            command, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, env={**self.env, **(env or {})}
+            command, cwd=self.project, stdout=log, stderr=subprocess.STDOUT, env={**self.env, **(env or {})}
         )
 
     def _endpoints_for_this_run(self) -> Path:
@@ -123,7 +125,12 @@ class BotServers:
         endpoints = yaml.safe_load(self.endpoints.read_text("utf-8")) or {}
         endpoints.setdefault("action_endpoint", {})["url"] = f"{self.actions_url}/webhook"
         if self.tracker_db is not None:
-            endpoints["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(self.tracker_db)}
+            # The configured kind of SQL store (and its own settings), on a SQLite file.
+            configured = endpoints.get("tracker_store") or {}
+            endpoints["tracker_store"] = {
+                "type": configured.get("type", "SQL"), "dialect": "sqlite", "db": str(self.tracker_db),
+                **{key: configured[key] for key in ("max_session_events",) if key in configured},
+            }
         path = self.log_dir / "endpoints.generated.yml"
         path.write_text(yaml.safe_dump(endpoints), "utf-8")
         return path
