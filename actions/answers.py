@@ -13,10 +13,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import CARD_CHANNELS, RICH_CHANNELS
+from actions.conditions import condition_topic, say_not_in_sheet, unnamed_condition
 from actions.feedback import ask_for_feedback
 from actions.suggestions import suggest_topics
 from bot.clinic import current_clinic
 from bot.knowledge import Topic, knowledge
+
+
+# The answer about the conditions studied, which a question naming one condition does not get.
+GENERAL_CONDITIONS_TOPIC = "conditions"
+# The overview of the sheet's sources, for "where is that from?" before any answer.
+SOURCES_TOPIC = "sources"
 
 
 def send_quotes(dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic) -> None:
@@ -51,18 +58,33 @@ class ActionAnswerQuestion(Action):
     ) -> List[Dict[Text, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         topic = knowledge().topic_for_intent(intent)
+        unnamed = unnamed_condition(tracker)
+        if unnamed is not None:
+            # Said first, then the answer only for a condition the sheet names, if one was asked too.
+            say_not_in_sheet(dispatcher, unnamed)
+            topic = condition_topic(tracker)
+            if topic is None:
+                return []
+        elif topic is not None and topic.key == GENERAL_CONDITIONS_TOPIC:
+            topic = condition_topic(tracker) or topic
         if topic is None:
             suggest_topics(dispatcher, "utter_ask_rephrase")
             return []
         dispatcher.utter_message(text=topic.answer)
         send_quotes(dispatcher, tracker, topic)
+        if topic.full_references:
+            dispatcher.utter_message(text=topic.source_text())
+        if next(tracker.get_latest_entity_values("person"), None):
+            # The sheet's figures describe studies, never one patient's prospects.
+            dispatcher.utter_message(response="utter_about_one_person", **current_clinic().template_values())
         remind_of_crisis_resources(dispatcher, tracker)
         ask_for_feedback(dispatcher, tracker, topic.key)
         return [SlotSet("last_topic", topic.key)]
 
 
 class ActionShowSource(Action):
-    """Gives the full citation of everything the last answer rests on."""
+    """Gives the full citation of everything the last answer rests on (before any answer, the
+    overview of all the sources)."""
 
     def name(self) -> Text:
         return "action_show_source"
@@ -72,7 +94,10 @@ class ActionShowSource(Action):
     ) -> List[Dict[Text, Any]]:
         topic = last_topic(tracker)
         if topic is None:
-            suggest_topics(dispatcher, "utter_ask_topic")
+            # Asked before any answer: where all the answers come from.
+            overview = knowledge().topic(SOURCES_TOPIC)
+            dispatcher.utter_message(text=overview.answer)
+            dispatcher.utter_message(text=overview.source_text())
         else:
             dispatcher.utter_message(text=topic.source_text())
         return []

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conditions import say_not_in_sheet, unnamed_condition
 from actions.suggestions import suggest_topics, suggestion_buttons
 from bot.clinic import current_clinic
 
@@ -46,7 +47,8 @@ class ActionShowHelp(Action):
 
 
 class ActionAskRephrase(Action):
-    """For messages the bot is unsure about: asks to rephrase, offering example questions."""
+    """For messages the bot is unsure about: asks to rephrase, offering example questions (or,
+    for a condition the sheet does not name, says so)."""
 
     def name(self) -> Text:
         return "action_ask_rephrase"
@@ -54,7 +56,11 @@ class ActionAskRephrase(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        suggest_topics(dispatcher, "utter_ask_rephrase")
+        unnamed = unnamed_condition(tracker)
+        if unnamed is not None:
+            say_not_in_sheet(dispatcher, unnamed)
+        else:
+            suggest_topics(dispatcher, "utter_ask_rephrase")
         return []
 
 
@@ -72,7 +78,9 @@ class ActionExplainAssistant(Action):
 
 
 class ActionDeclineOutOfScope(Action):
-    """Declines questions the document does not answer and refers to the care team."""
+    """Declines questions the document does not answer, in words for their kind (cost, dosage,
+    safety, ...: the `decline_*` intents), and refers to the care team; for a condition the sheet
+    does not name, says so by name."""
 
     def name(self) -> Text:
         return "action_decline_out_of_scope"
@@ -80,7 +88,13 @@ class ActionDeclineOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        utter_with_clinic_details(dispatcher, "utter_out_of_scope", buttons=suggestion_buttons())
+        unnamed = unnamed_condition(tracker)
+        if unnamed is not None:
+            say_not_in_sheet(dispatcher, unnamed)
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        response = f"utter_{intent}" if intent.startswith("decline_") else "utter_out_of_scope"
+        utter_with_clinic_details(dispatcher, response, buttons=suggestion_buttons())
         return []
 
 

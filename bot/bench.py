@@ -14,7 +14,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -26,7 +25,7 @@ from bot.baseline import document_search
 from bot.crisis_eval import FRESH_CRISIS_SETS, FRESH_HARMLESS_SETS, model_intent
 from bot.crisis_eval import evaluate as evaluate_safety
 from bot.knowledge import knowledge
-from bot.scoring import FOLLOW_UPS, is_right
+from bot.scoring import CATEGORIES, score_conversations
 from bot.rest_client import post
 from bot.servers import BotServers, child_env, free_port
 from bot.speed import measure_speed, plot_latency_by_turn
@@ -35,21 +34,23 @@ from bot.turn_profile import profile_long_conversation
 RESULTS = PROJECT_ROOT / "results"
 MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
 EVAL_SET = PROJECT_ROOT / "tests" / "eval_conversations.yml"
+# Patient messages written blind (from the source document and the scope only), never trained on.
+BLIND_SETS = sorted((PROJECT_ROOT / "tests" / "blind").glob("*.yml"))
 HELD_OUT = PROJECT_ROOT / "tests" / "nlu_heldout.yml"
 RASA = str(Path(sys.executable).parent / "rasa")
-CATEGORIES = ("in_scope", "out_of_scope", "crisis", "follow_up", "chitchat")
 TARGETS = {
     "accuracy_overall": 0.97, "accuracy_crisis": 1.0, "accuracy_out_of_scope": 0.95,
     "p50_ms": 35, "p95_ms": 60, "throughput_10_vs_bare": 1.5, "train_cold_s": 120, "ready_s": 30,
     # the median of a window of turns of one long conversation, against turns 1-10
     "late_vs_early": {"91-100": 1.3, "191-200": 1.5},
 }
+CATEGORY_TARGETS = {"crisis": ("100 %", 1.0), "out_of_scope": ("≥ 95 %", 0.95)}
 
 
 # --- answer quality -------------------------------------------------------------------------
 
-def load_conversations() -> List[Dict[str, Any]]:
-    return yaml.safe_load(EVAL_SET.read_text("utf-8"))["conversations"]
+def load_conversations(path: Path = EVAL_SET) -> List[Dict[str, Any]]:
+    return yaml.safe_load(path.read_text("utf-8"))["conversations"]
 
 
 def rest_replier(url: str):
@@ -63,37 +64,6 @@ def rest_replier(url: str):
         return "\n".join(r.get("text", "") for r in replies)
 
     return reply
-
-
-def score(conversations: List[Dict[str, Any]], reply) -> Dict[str, Any]:
-    """Runs every conversation through `reply` and scores each turn; returns the tallies."""
-    tally = {c: [0, 0] for c in CATEGORIES}
-    misses = []
-    for conversation in conversations:
-        sender = f"bench-{uuid.uuid4().hex[:10]}"
-        last_topic = None
-        for turn in conversation["turns"]:
-            expect = turn["expect"]
-            category = conversation["category"]
-            if category == "follow_up" and expect not in FOLLOW_UPS:
-                category = "in_scope"
-            if category == "crisis" and expect != "crisis":
-                category = "in_scope"
-            text = reply(sender, turn["user"])
-            right = is_right(expect, text, last_topic)
-            tally[category][0] += right
-            tally[category][1] += 1
-            if not right:
-                misses.append({"user": turn["user"], "expect": expect, "reply": text[:160]})
-            last_topic = knowledge().topic(expect) or last_topic
-    total_right = sum(r for r, _ in tally.values())
-    total = sum(n for _, n in tally.values())
-    return {
-        "overall": total_right / total,
-        "turns": total,
-        "per_category": {c: {"accuracy": r / n if n else None, "turns": n} for c, (r, n) in tally.items()},
-        "misses": misses,
-    }
 
 
 def nlu_evaluation(workdir: Path) -> Dict[str, Any]:
@@ -126,16 +96,18 @@ def serve_and_measure(workdir: Path, conversations: List[Dict[str, Any]]) -> Dic
         status, _ = post(f"{servers.url}/webhooks/rest/webhook", json.dumps({"sender": "ready", "message": "hi"}).encode())
         ready = time.perf_counter() - started
         assert status == 200
-        quality = score(conversations, rest_replier(servers.url))
+        quality = score_conversations(conversations, rest_replier(servers.url))
+        blind = {path.name: score_conversations(load_conversations(path), rest_replier(servers.url))
+                 for path in BLIND_SETS}
         speed = measure_speed(servers.url, bench_questions(conversations))
         memory = {"rasa_mb": peak_memory_mb(servers.rasa.pid), "actions_mb": peak_memory_mb(servers.actions.pid)}
         profile = profile_long_conversation(servers.actions_url, workdir, bench_questions(conversations)[:4])
-    return {"ready_s": ready, "quality": quality, "speed": speed, "memory": memory, "profile": profile}
+    return {"ready_s": ready, "quality": quality, "blind": blind, "speed": speed, "memory": memory, "profile": profile}
 
 
 def bench_questions(conversations: List[Dict[str, Any]]) -> List[str]:
     """The held-out in-scope questions, asked in the speed runs of both bots."""
-    return [t["user"] for c in conversations if c["category"] == "in_scope" for t in c["turns"]]
+    return [t["user"] for c in conversations if c["category"] == "fact" for t in c["turns"]]
 
 
 def measure_bare_rasa(workdir: Path, conversations: List[Dict[str, Any]]) -> Dict[str, Any]:
@@ -210,13 +182,24 @@ def markdown(results: Dict[str, Any]) -> str:
     lines = [
         f"Benchmark of {results['date']} on {results['machine']}.", "",
         "| measure | value | target | |", "|---|---|---|---|",
-        row("answer accuracy, overall (bot / baseline)", f"{quality['overall']:.1%} / {base['overall']:.1%} of {quality['turns']} turns", "≥ 97 %", quality["overall"] >= 0.97),
+        row("answer accuracy on tests/eval_conversations.yml, overall (bot / baseline)", f"{quality['overall']:.1%} / {base['overall']:.1%} of {quality['turns']} turns", "≥ 97 %", quality["overall"] >= 0.97),
     ]
     for category in CATEGORIES:
-        target = {"crisis": ("100 %", 1.0), "out_of_scope": ("≥ 95 %", 0.95)}.get(category)
+        if not pc[category]["turns"]:
+            continue
+        target = CATEGORY_TARGETS.get(category)
         value = f"{pc[category]['accuracy']:.1%} / {base['per_category'][category]['accuracy']:.1%} of {pc[category]['turns']}"
         lines.append(row(f"– {category.replace('_', '-')}", value, target[0] if target else "",
                          pc[category]["accuracy"] >= target[1] if target else None))
+    for name, blind in results["blind"].items():
+        lines.append(row(f"blind set {name}: turns right as patients see them (a fallback is a miss)",
+                         f"{blind['overall']:.1%} of {blind['turns']} turns", "≥ 95 %", blind["overall"] >= 0.95))
+        for category in CATEGORIES:
+            found = blind["per_category"][category]
+            if found["turns"]:
+                target = CATEGORY_TARGETS.get(category)
+                lines.append(row(f"– {category.replace('_', '-')}", f"{found['accuracy']:.1%} of {found['turns']}",
+                                 target[0] if target else "", found["accuracy"] >= target[1] if target else None))
     for name, safety in results["safety"].items():
         lines += [
             row(f"{name}: crisis messages given the crisis reply (recall)", f"{safety['recall']:.1%} of {safety['crisis_messages']}", "100 %", safety["recall"] == 1.0),
@@ -253,6 +236,10 @@ def markdown(results: Dict[str, Any]) -> str:
         row("model size", f"{results['model_mb']:.1f} MB"),
         row("peak memory, Rasa / action server", f"{results['memory']['rasa_mb']:.0f} / {results['memory']['actions_mb']:.0f} MB"),
     ]
+    for name, blind in results["blind"].items():
+        lines += ["", f"blind set {name}, turns missed: {len(blind['misses'])}", ""]
+        lines += [f"- `{m['user'][:120]}` ({m['category']}; expected {m['expect']}; got: {m['reply'][:90]!r})"
+                  for m in blind["misses"]]
     for name, safety in results["safety"].items():
         for title, key in (("crisis messages missed", "missed"), ("false alarms", "false_alarms"),
                            ("check-ins on harmless messages", "check_ins")):
@@ -289,13 +276,13 @@ def main() -> int:
         print("The same speed runs on a bare `rasa init` bot...", flush=True)
         bare = measure_bare_rasa(workdir, conversations)
         search = document_search()
-        baseline = score(conversations, lambda sender, text: search.answer(text))
+        baseline = score_conversations(conversations, lambda sender, text: search.answer(text))
         print("Training times...", flush=True)
         training = training_times(workdir)
     results = {
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
-        "quality": served["quality"], "baseline": baseline, "nlu": nlu,
+        "quality": served["quality"], "blind": served["blind"], "baseline": baseline, "nlu": nlu,
         "speed": served["speed"], "bare_rasa": bare, "training": training, "ready_s": served["ready_s"],
         "model_mb": MODEL.stat().st_size / 1e6, "memory": served["memory"], "targets": TARGETS,
         "profile": served["profile"], "safety": safety,

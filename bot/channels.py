@@ -25,7 +25,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.clinic import current_clinic
+from bot.crisis_patterns import crisis_patterns
 from bot.guard import safety_net_reply, screen
+from bot.questions import split_questions
 
 logger = logging.getLogger(__name__)
 
@@ -73,19 +75,32 @@ def _log_late_failure(turn: "asyncio.Future[Any]") -> None:
         logger.error("A late turn failed.", exc_info=turn.exception())
 
 
+async def _handle_each_question(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage, text: Text
+) -> None:
+    """Lets Rasa handle the message, or each of its questions in turn (bot/questions.py); a
+    crisis message is always handled whole, so that it gets the crisis reply and nothing else."""
+    parts = [text] if crisis_patterns().find(text) is not None else split_questions(text)
+    message.text = parts[0]
+    await on_new_message(message)
+    for part in parts[1:]:
+        await on_new_message(UserMessage(part, message.output_channel, message.sender_id,
+                                         input_channel=message.input_channel, metadata=message.metadata))
+
+
 async def run_guarded_turn(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     message: UserMessage,
     has_replied: Callable[[], bool],
 ) -> Optional[Dict[Text, Text]]:
-    """Screens the message, lets Rasa handle it; returns a safety-net reply if the bot gave none.
+    """Screens the message, lets Rasa handle it (each of its questions in turn); returns a
+    safety-net reply if the bot gave none.
 
     A slow turn is not cancelled (its events are still stored when it finishes), but after the
     clinic's reply timeout the patient gets the safety-net reply instead of waiting for it.
     """
     original = message.text or ""
-    message.text = screen(original)
-    turn = asyncio.ensure_future(on_new_message(message))
+    turn = asyncio.ensure_future(_handle_each_question(on_new_message, message, screen(original)))
     try:
         await asyncio.wait_for(asyncio.shield(turn), timeout=current_clinic().reply_timeout_seconds)
     except asyncio.TimeoutError:

@@ -133,6 +133,8 @@ class Topic:
     quotes: Tuple[Quote, ...]
     sources: Tuple[Citation, ...]
     more: str
+    # Whether the answer is followed by the full references of its sources (the sources overview).
+    full_references: bool = False
 
     def source_text(self) -> str:
         """The full citation of everything the answer rests on."""
@@ -214,6 +216,7 @@ def _load_topic(key: str, entry: Dict[str, Any], citations: Dict[str, Citation])
         quotes=quotes,
         sources=tuple(citation(cid) for cid in _require(entry, "sources", where)),
         more=normalise_space(_require(entry, "more", where)),
+        full_references=bool(entry.get("full_references", False)),
     )
 
 

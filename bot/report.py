@@ -26,7 +26,8 @@ from bot.clinic import load_clinic
 from bot.knowledge import knowledge
 from bot.retention import SECONDS_PER_DAY
 
-UNANSWERED_INTENTS = ("nlu_fallback", "out_of_scope")
+UNANSWERED_INTENTS = ("nlu_fallback", "out_of_scope", "decline_cost", "decline_dosage", "decline_safety",
+                      "decline_addictive", "decline_medical", "decline_appointments", "decline_other_treatments")
 CRISIS_ACTION = "action_crisis_support"
 ANSWER_ACTION = "action_answer_question"
 FEEDBACK_INTENTS = ("feedback", "answer_missed")

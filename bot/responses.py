@@ -19,8 +19,9 @@ def _responses() -> Dict[str, Any]:
     return yaml.safe_load(DOMAIN_FILE.read_text("utf-8"))["responses"]
 
 
-def render(response: str, slots: Optional[Mapping[str, Any]] = None) -> str:
-    """The text of a domain response with its {placeholders} filled from clinic.yml.
+def render(response: str, slots: Optional[Mapping[str, Any]] = None, **values: Any) -> str:
+    """The text of a domain response with its {placeholders} filled from clinic.yml (and from
+    `values`, for a response's own placeholders).
 
     Of a response's variants, the first whose slot conditions all hold is taken, as Rasa does;
     without slots, that is the one without conditions.
@@ -30,4 +31,4 @@ def render(response: str, slots: Optional[Mapping[str, Any]] = None) -> str:
         v for v in _responses()[response]
         if all(slots.get(c["name"]) == c["value"] for c in v.get("condition", []))
     )
-    return variant["text"].format(**current_clinic().template_values())
+    return variant["text"].format(**current_clinic().template_values(), **values)

@@ -1,12 +1,15 @@
-"""Decides whether a reply meets what an evaluation case expects.
+"""Decides whether a reply meets what an evaluation case expects, and scores conversations.
 
 The same scorer judges the bot and the baseline: a reply is right when it contains one of the
 texts acceptable for the expectation (the topic's answer or a quote only that topic has, the
-follow-up's text, the decline, the crisis resources, the chit-chat line) and, for a decline, no
-answer of any topic.
+follow-up's text, the decline with the care team's contact, the crisis resources, the chit-chat
+line) and, for a decline, no answer of any topic. A "not understood" reply is never right (as
+patients see it, a fallback is a miss). A message with two questions expects a list, and is
+right only when the reply meets every part.
 """
 
-from typing import List, Optional
+import uuid
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from bot.baseline import NO_ANSWER
 from bot.clinic import load_clinic
@@ -22,7 +25,12 @@ CHITCHAT = {
     "is_doctor": ["utter_explain_assistant"],
     "help": ["utter_help"],
 }
-DECLINES = ["utter_out_of_scope", "utter_ask_rephrase"]
+DECLINES = ["utter_out_of_scope", "utter_decline_cost", "utter_decline_dosage", "utter_decline_safety",
+            "utter_decline_addictive", "utter_decline_medical", "utter_decline_appointments",
+            "utter_decline_other_treatments"]
+# Categories of the evaluation sets, in report order (`fact`: a question about KAP's effectiveness).
+CATEGORIES = ("fact", "out_of_scope", "crisis", "follow_up", "chitchat", "odd_input")
+Expectation = Union[str, List[str]]
 
 
 def _unique_quotes(topic: Topic) -> List[str]:
@@ -52,7 +60,9 @@ def acceptable(expect: str, last_topic: Optional[Topic]) -> List[str]:
             return [q.text for q in last_topic.quotes] or [render("utter_no_quote")]
         return [last_topic.more, render("utter_no_more")]
     if expect == "decline":
-        return [render(name) for name in DECLINES] + [NO_ANSWER]
+        # A condition the sheet does not name is declined with the condition's name in the text.
+        unnamed_condition = render("utter_condition_not_in_sheet", condition="\0").split("\0")[0]
+        return [render(name) for name in DECLINES] + [NO_ANSWER, unnamed_condition]
     if expect == "crisis":
         return [load_clinic().crisis_lines()]
     if expect in CHITCHAT:
@@ -60,9 +70,49 @@ def acceptable(expect: str, last_topic: Optional[Topic]) -> List[str]:
     raise ValueError(f"unknown expectation {expect!r}")
 
 
-def is_right(expect: str, reply: str, last_topic: Optional[Topic]) -> bool:
-    """Whether `reply` (all messages of one turn, joined) meets `expect`."""
+def is_right(expect: Expectation, reply: str, last_topic: Optional[Topic]) -> bool:
+    """Whether `reply` (all messages of one turn, joined) meets `expect` (every part of a list)."""
     reply = normalise_space(reply)
-    if expect == "decline" and _answers_any_topic(reply):
+    parts = expect if isinstance(expect, list) else [expect]
+    if parts == ["decline"] and _answers_any_topic(reply):
         return False
-    return any(normalise_space(text) in reply for text in acceptable(expect, last_topic))
+    return all(any(normalise_space(text) in reply for text in acceptable(part, last_topic)) for part in parts)
+
+
+def turn_category(conversation_category: str, expect: Expectation) -> str:
+    """The category a turn is counted in: a plain question inside a follow-up or crisis
+    conversation counts as a fact question."""
+    parts = expect if isinstance(expect, list) else [expect]
+    if conversation_category == "follow_up" and not set(parts) & set(FOLLOW_UPS):
+        return "fact"
+    if conversation_category == "crisis" and "crisis" not in parts:
+        return "fact"
+    return conversation_category
+
+
+def score_conversations(conversations: List[Dict[str, Any]], reply: Callable[[str, str], str]) -> Dict[str, Any]:
+    """Runs every conversation through `reply(sender, text)`, a new sender each, and scores
+    each turn; returns the share right, overall and per category, and every miss."""
+    tally = {category: [0, 0] for category in CATEGORIES}
+    misses = []
+    for conversation in conversations:
+        sender = f"eval-{uuid.uuid4().hex[:10]}"
+        last_topic = None
+        for turn in conversation["turns"]:
+            expect = turn["expect"]
+            category = turn_category(conversation["category"], expect)
+            text = reply(sender, turn["user"])
+            right = is_right(expect, text, last_topic)
+            tally[category][0] += right
+            tally[category][1] += 1
+            if not right:
+                misses.append({"user": turn["user"], "expect": expect, "category": category, "reply": text[:160]})
+            for part in expect if isinstance(expect, list) else [expect]:
+                last_topic = knowledge().topic(part) or last_topic
+    right, total = sum(r for r, _ in tally.values()), sum(n for _, n in tally.values())
+    return {
+        "overall": right / total,
+        "turns": total,
+        "per_category": {c: {"accuracy": r / n if n else None, "turns": n} for c, (r, n) in tally.items()},
+        "misses": misses,
+    }

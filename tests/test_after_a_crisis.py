@@ -64,7 +64,7 @@ def help_rule_intents():
 
 def test_held_out_help_requests_reach_the_crisis_resources_after_a_crisis(model):
     requests = [r for path in CRISIS_SETS for r in yaml.safe_load(path.read_text("utf-8")).get("help_requests", [])]
-    assert len(requests) >= 50
+    assert len(requests) >= 40  # 53 written blind, less those that near-copy a training sentence
     intent = model_intent(model)
     routed = help_rule_intents()
     missed = [(text, intent(text)) for text in requests if intent(text) not in routed]

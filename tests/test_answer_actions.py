@@ -16,7 +16,8 @@ def test_each_faq_intent_gets_its_answer_quotes_and_citation_payloads(topic):
     messages, events = run_action(ActionAnswerQuestion(), tracker_for(topic.intent))
     sent = texts(messages)
     assert sent[0] == topic.answer
-    assert sent[1:] == [quote.as_text() for quote in topic.quotes]
+    references = [topic.source_text()] if topic.full_references else []
+    assert sent[1:] == [quote.as_text() for quote in topic.quotes] + references
     payloads = [m["custom"] for m in messages if m["custom"]]
     assert [p["quote"] for p in payloads] == [quote.text for quote in topic.quotes]
     for payload in payloads:
@@ -100,8 +101,23 @@ def test_tell_more_gives_the_related_detail_once_then_says_there_is_no_more():
     assert responses(messages) == ["utter_no_more"]
 
 
-@pytest.mark.parametrize("action", [ActionShowSource(), ActionQuoteSource(), ActionTellMore()],
-                         ids=lambda a: a.name())
+def test_where_is_that_from_before_any_answer_gives_the_overview_of_the_sources():
+    messages, events = run_action(ActionShowSource(), tracker_for("ask_source"))
+    overview = knowledge().topic("sources")
+    assert texts(messages) == [overview.answer, overview.source_text()]
+    assert "not one of that review's findings" in overview.answer
+    for part in ("Drozdz", "Journal of Pain Research", "1691–1706", "several studies"):
+        assert part in overview.source_text() or part in overview.answer, part
+    assert events == []
+
+
+def test_the_sources_question_is_answered_with_the_full_references():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_sources"))
+    overview = knowledge().topic("sources")
+    assert texts(messages)[:2] == [overview.answer, overview.source_text()]
+
+
+@pytest.mark.parametrize("action", [ActionQuoteSource(), ActionTellMore()], ids=lambda a: a.name())
 def test_follow_ups_without_a_topic_ask_what_the_user_wants_to_know(action):
     messages, events = run_action(action, tracker_for("ask_source"))
     assert responses(messages) == ["utter_ask_topic"]
@@ -116,3 +132,35 @@ def test_after_a_crisis_reply_every_answer_ends_with_the_crisis_reminder():
     assert responses(after)[-1] == "utter_crisis_reminder"
     assert after[-1]["crisis_reminder"] == load_clinic().lines.reminder
     assert after[-1]["crisis_poisoning"] == load_clinic().lines.poisoning
+
+
+def test_a_condition_the_sheet_does_not_name_is_said_so_never_answered_as_studied():
+    tracker = tracker_for("ask_conditions", entities={"condition": "obsessive-compulsive disorder (OCD)"})
+    messages, events = run_action(ActionAnswerQuestion(), tracker)
+    assert responses(messages) == ["utter_condition_not_in_sheet"]
+    assert messages[0]["condition"] == "obsessive-compulsive disorder (OCD)"
+    assert messages[0]["care_team_phone"] == load_clinic().phone
+    assert texts(messages) == [] and events == []
+
+
+def test_a_condition_the_sheet_names_gets_its_own_topic_not_the_general_list():
+    messages, events = run_action(ActionAnswerQuestion(), tracker_for("ask_conditions", entities={"condition": "trauma"}))
+    assert texts(messages)[0] == knowledge().topic("trauma").answer
+    assert events == [SlotSet("last_topic", "trauma")]
+
+
+def test_a_named_and_an_unnamed_condition_get_the_not_in_sheet_line_then_the_named_ones_answer():
+    tracker = tracker_for("ask_depression", entities={"condition": "bipolar disorder"})
+    tracker.latest_message["entities"].append({"entity": "condition", "value": "depression"})
+    messages, events = run_action(ActionAnswerQuestion(), tracker)
+    assert responses(messages)[0] == "utter_condition_not_in_sheet"
+    assert texts(messages)[0] == knowledge().topic("depression").answer
+    assert events == [SlotSet("last_topic", "depression")]
+
+
+def test_a_question_about_one_person_ends_by_saying_the_figures_describe_studies_and_refers_to_the_team():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness", entities={"person": "my son"}))
+    assert texts(messages)[0] == knowledge().topic("effectiveness").answer
+    assert "utter_about_one_person" in responses(messages)
+    calm, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness"))
+    assert "utter_about_one_person" not in responses(calm)

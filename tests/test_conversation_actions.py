@@ -14,6 +14,7 @@ from actions.conversation import (
     ActionGreet,
     ActionShowHelp,
 )
+from actions.feedback import ActionAcknowledgeFeedback
 from bot.clinic import CLINIC_FILE, load_clinic
 from bot.knowledge import knowledge
 from bot.responses import render
@@ -54,11 +55,23 @@ def test_are_you_a_doctor_says_no_and_gives_the_care_team():
     assert "not a doctor" in text and CLINIC.phone in text and CLINIC.email in text
 
 
-def test_out_of_scope_declines_with_contact_and_states_no_fact_from_the_document():
-    messages, _ = run_action(ActionDeclineOutOfScope(), tracker_for("out_of_scope"))
-    text = filled(messages[0])
-    assert CLINIC.phone in text
+DECLINE_INTENTS = [i for i in DOMAIN["intents"] if i.startswith("decline_")] + ["out_of_scope"]
+
+
+@pytest.mark.parametrize("intent", DECLINE_INTENTS)
+def test_each_kind_of_question_is_declined_in_its_own_words_with_contact_and_no_fact_from_the_document(intent):
+    messages, _ = run_action(ActionDeclineOutOfScope(), tracker_for(intent))
+    (message,) = messages
+    assert message["response"] == ("utter_out_of_scope" if intent == "out_of_scope" else f"utter_{intent}")
+    text = filled(message)
+    assert CLINIC.phone in text and CLINIC.lines.help_line in text
+    assert message["buttons"], "example questions are offered"
     assert not re.search(r"60|70|%|statistically|reduction|review found", text)
+
+
+def test_there_is_a_decline_for_each_kind_of_question_the_sheet_does_not_cover():
+    assert {"decline_cost", "decline_dosage", "decline_safety", "decline_addictive", "decline_medical",
+            "decline_appointments", "decline_other_treatments"} <= set(DECLINE_INTENTS)
 
 
 def test_crisis_reply_gives_every_resource_and_nothing_else():
@@ -94,6 +107,15 @@ def test_replies_that_are_not_answers_end_with_the_crisis_help_line(action, inte
     assert filled(messages[0]).endswith(CLINIC.lines.help_line)
 
 
+@pytest.mark.parametrize("action,intent,entities", [
+    (ActionDeclineOutOfScope(), "out_of_scope", {"condition": "autism"}),
+    (ActionAcknowledgeFeedback(), "answer_missed", {}),
+])
+def test_the_newer_replies_that_are_not_answers_end_with_the_help_line_too(action, intent, entities):
+    messages, _ = run_action(action, tracker_for(intent, entities=entities))
+    assert filled(messages[0]).endswith(CLINIC.lines.help_line)
+
+
 def test_the_crisis_check_in_gives_every_crisis_resource():
     messages, _ = run_action(ActionCrisisCheck(), tracker_for("crisis_check"))
     text = filled(messages[0])
@@ -111,3 +133,12 @@ def test_the_crisis_reply_is_worded_for_who_is_at_risk_and_for_a_poisoning(slots
     text = render("utter_crisis", slots)
     assert text.startswith(opening) and text.endswith(CLINIC.crisis_lines())
     assert (CLINIC.lines.someone_else in text) == (slots.get("crisis_subject") == "someone_else")
+
+
+@pytest.mark.parametrize("action, intent", [(ActionDeclineOutOfScope(), "out_of_scope"),
+                                            (ActionAskRephrase(), "nlu_fallback")])
+def test_a_condition_the_sheet_does_not_name_gets_a_plain_not_mentioned(action, intent):
+    messages, _ = run_action(action, tracker_for(intent, entities={"condition": "autism"}))
+    assert responses(messages) == ["utter_condition_not_in_sheet"]
+    text = filled(messages[0])
+    assert "does not mention autism" in text and CLINIC.phone in text

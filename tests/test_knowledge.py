@@ -182,3 +182,9 @@ def test_an_incomplete_article_reference_is_an_error(knowledge_copy):
               lambda d: d["citations"]["drozdz2022"].pop("doi"))
     with pytest.raises(KnowledgeError, match="drozdz2022: 'doi'"):
         load_knowledge(knowledge_copy)
+
+
+def test_no_answer_opens_with_yes():
+    """A "Yes" reads as a promise to a person asking about themselves or someone they love; the
+    answers say what the sheet reports instead."""
+    assert not [topic.key for topic in TOPICS if re.match(r"\s*yes\b", topic.answer, re.IGNORECASE)]
