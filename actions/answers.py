@@ -20,8 +20,9 @@ from bot.clinic import current_clinic
 from bot.knowledge import Topic, knowledge
 
 
-# The answer about the conditions studied, which a question naming one condition does not get.
-GENERAL_CONDITIONS_TOPIC = "conditions"
+# General answers (the conditions studied, how effective KAP is overall), which a question naming
+# one condition the sheet covers does not get: "does it work for PTSD?" gets the trauma answer.
+GENERAL_TOPICS = {"conditions", "effectiveness"}
 # The overview of the sheet's sources, for "where is that from?" before any answer.
 SOURCES_TOPIC = "sources"
 
@@ -65,7 +66,7 @@ class ActionAnswerQuestion(Action):
             topic = condition_topic(tracker)
             if topic is None:
                 return []
-        elif topic is not None and topic.key == GENERAL_CONDITIONS_TOPIC:
+        elif topic is not None and topic.key in GENERAL_TOPICS:
             topic = condition_topic(tracker) or topic
         if topic is None:
             suggest_topics(dispatcher, "utter_ask_rephrase")

@@ -143,8 +143,9 @@ def test_a_condition_the_sheet_does_not_name_is_said_so_never_answered_as_studie
     assert texts(messages) == [] and events == []
 
 
-def test_a_condition_the_sheet_names_gets_its_own_topic_not_the_general_list():
-    messages, events = run_action(ActionAnswerQuestion(), tracker_for("ask_conditions", entities={"condition": "trauma"}))
+@pytest.mark.parametrize("intent", ["ask_conditions", "ask_effectiveness"])
+def test_a_condition_the_sheet_names_gets_its_own_topic_not_the_general_answer(intent):
+    messages, events = run_action(ActionAnswerQuestion(), tracker_for(intent, entities={"condition": "trauma"}))
     assert texts(messages)[0] == knowledge().topic("trauma").answer
     assert events == [SlotSet("last_topic", "trauma")]
 
