@@ -17,7 +17,8 @@ from bot.knowledge import Topic, knowledge
 
 def named_conditions(tracker: Tracker) -> List[Text]:
     """The conditions of the latest message, normalised, in order and without repeats."""
-    return list(dict.fromkeys(tracker.get_latest_entity_values("condition")))
+    values = (value for value in tracker.get_latest_entity_values("condition") if isinstance(value, str))
+    return list(dict.fromkeys(values))
 
 
 def unnamed_condition(tracker: Tracker) -> Optional[Text]:

@@ -88,13 +88,16 @@ class ActionDeclineOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        if intent.startswith("decline_"):
+            # A kind of question the sheet does not cover, whatever condition it names.
+            utter_with_clinic_details(dispatcher, f"utter_{intent}", buttons=suggestion_buttons())
+            return []
         unnamed = unnamed_condition(tracker)
         if unnamed is not None:
             say_not_in_sheet(dispatcher, unnamed)
-            return []
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        response = f"utter_{intent}" if intent.startswith("decline_") else "utter_out_of_scope"
-        utter_with_clinic_details(dispatcher, response, buttons=suggestion_buttons())
+        else:
+            utter_with_clinic_details(dispatcher, "utter_out_of_scope", buttons=suggestion_buttons())
         return []
 
 

@@ -40,7 +40,7 @@ def verdict(tracker: Tracker) -> Optional[Text]:
     if (tracker.latest_message.get("intent") or {}).get("name") == "answer_missed":
         return "no"
     value = next(tracker.get_latest_entity_values(HELPFUL), None)
-    return value if value in VERDICTS else None
+    return value if isinstance(value, str) and value in VERDICTS else None
 
 
 class ActionAcknowledgeFeedback(Action):

@@ -80,7 +80,9 @@ async def _handle_each_question(
 ) -> None:
     """Lets Rasa handle the message, or each of its questions in turn (bot/questions.py); a
     crisis message is always handled whole, so that it gets the crisis reply and nothing else."""
-    parts = [text] if crisis_patterns().find(text) is not None else split_questions(text)
+    parts = split_questions(text)
+    if any(crisis_patterns().find(part) is not None for part in [text, *parts]):
+        parts = [text]
     message.text = parts[0]
     await on_new_message(message)
     for part in parts[1:]:

@@ -12,6 +12,7 @@ from typing import Dict
 
 from bot.clinic import current_clinic
 from bot.crisis_patterns import crisis_patterns
+from bot.questions import split_questions
 from bot.responses import render
 
 # Control characters other than tab and newline, and Unicode "format" characters used to hide
@@ -50,7 +51,10 @@ def safety_net_reply(text: str) -> Dict[str, str]:
 
     Shaped like a bot message (text, and the response it comes from) so channels send it as one.
     """
-    signal = crisis_patterns().find(clean(text))
-    if signal is None:
-        return {"text": render("utter_technical_problem"), "utter_action": "utter_technical_problem"}
-    return {"text": render("utter_crisis", signal.slot_values()), "utter_action": "utter_crisis"}
+    text = clean(text)
+    # The whole message, then each of its questions, as the channels hand them to Rasa.
+    for part in [text, *split_questions(text)]:
+        signal = crisis_patterns().find(part)
+        if signal is not None:
+            return {"text": render("utter_crisis", signal.slot_values()), "utter_action": "utter_crisis"}
+    return {"text": render("utter_technical_problem"), "utter_action": "utter_technical_problem"}

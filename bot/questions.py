@@ -11,12 +11,17 @@ the message at a question boundary instead ("?" followed by more text, or "and" 
 import re
 from typing import List
 
-# A new question: these words after "and" / "also" / "plus" start one.
 _QUESTION_WORDS = (r"is|are|does|do|did|can|could|will|would|should|how|what|whats|what's|when|where|which"
                    r"|who|any|was|were")
+# A new question after "and" / "also" / "plus": a wh-word, or a verb followed by its subject
+# ("and is it covered", not the relative clause of "people who tried SSRIs and did not improve").
+_NEW_QUESTION = (r"(?:how|what|whats|what's|when|where|which|who)\s"
+                 r"|(?:is|are|does|do|did|can|could|will|would|should|was|were)\s+"
+                 r"(?:it|i|you|u|kap|ketamine|this|that|there|they|we|he|she|my|the|a|an|someone|people|patients"
+                 r"|your|insurance)\b")
 _BOUNDARY = re.compile(
     r"(?<=\?)\s+(?:(?:and\s+also|and|also|plus|but)\s+)?"  # after a question mark, when more follows
-    rf"|[,;]?\s+(?:and\s+also|and|also|plus)\s+(?=(?:{_QUESTION_WORDS})\s)",
+    rf"|[,;]?\s+(?:and\s+also|and|also|plus)\s+(?={_NEW_QUESTION})",
     re.IGNORECASE,
 )
 # A part reads as a question: it ends with "?", or it opens (or a clause of it opens) with a

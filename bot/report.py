@@ -79,7 +79,9 @@ def _verdict(intent: str, data: Dict[str, Any]) -> Tuple[Optional[str], Optional
     """(yes/no, topic key or None) of a feedback message: the buttons' entities, or a written no."""
     if intent == "answer_missed":
         return "no", None
-    entities = {e.get("entity"): e.get("value") for e in (data.get("parse_data") or {}).get("entities") or []}
+    # Only text values: a button payload typed by hand may carry anything.
+    entities = {e.get("entity"): e.get("value") for e in (data.get("parse_data") or {}).get("entities") or []
+                if isinstance(e.get("value"), str)}
     verdict = entities.get("feedback_helpful")
     return (verdict if verdict in ("yes", "no") else None), entities.get("feedback_topic")
 
@@ -118,7 +120,10 @@ def rate_answers(rows: Iterable[Any], private_senders: set) -> Tuple[List[Rating
                 if topic.key == answered_key and question and sender not in private_senders:
                     missed[topic.key].append(question)
         elif row.type_name == "user":
+            # A new message: a later "that didn't answer my question" is about its reply, not an
+            # earlier answer (a topic question sets the answer again through the slot).
             last_question[sender] = " ".join((data.get("text") or "").split())
+            last_answer.pop(sender, None)
     grouped = [
         (question, ratings[key].title, count)
         for key, questions in missed.items()
@@ -152,7 +157,7 @@ def build_report(store: SQLTrackerStore, days: int, now: float | None = None) ->
     return Report(
         days=days,
         conversations=len({r.sender_id for r in user_rows}),
-        messages=len(user_rows),
+        messages=sum(not (json.loads(r.data).get("text") or "").startswith("/") for r in user_rows),
         crisis_replies=sum(r.action_name == CRISIS_ACTION for r in rows),
         crisis_conversations=len(crisis_senders),
         topics=topics.most_common(),

@@ -142,3 +142,8 @@ def test_a_condition_the_sheet_does_not_name_gets_a_plain_not_mentioned(action, 
     assert responses(messages) == ["utter_condition_not_in_sheet"]
     text = filled(messages[0])
     assert "does not mention autism" in text and CLINIC.phone in text
+
+
+def test_a_decline_intent_keeps_its_own_reply_when_a_condition_is_named():
+    messages, _ = run_action(ActionDeclineOutOfScope(), tracker_for("decline_safety", entities={"condition": "autism"}))
+    assert responses(messages) == ["utter_decline_safety"]

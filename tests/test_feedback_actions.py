@@ -64,3 +64,10 @@ def test_no_offers_to_rephrase_with_examples_and_the_care_team(intent, entities)
 def test_feedback_without_a_verdict_is_thanked_without_guessing_a_no():
     messages, _ = run_action(ActionAcknowledgeFeedback(), tracker_for("feedback"))
     assert responses(messages) == ["utter_feedback_helped"]
+
+
+def test_a_hand_typed_payload_with_odd_values_is_thanked_not_a_crash():
+    tracker = tracker_for("feedback", entities={"feedback_helpful": "no"})
+    tracker.latest_message["entities"][0]["value"] = {"a": 1}
+    messages, _ = run_action(ActionAcknowledgeFeedback(), tracker)
+    assert responses(messages) == ["utter_feedback_helped"]

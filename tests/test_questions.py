@@ -30,7 +30,16 @@ def test_two_questions_are_split_in_order(text, parts):
     "is it safe and effective",
     "my son has ADHD and can't focus at school, would ketamine therapy sort out his attention",
     "my husband drinks too much and is always angry at home",
+    "does it work for patients who tried SSRIs and did not improve",
+    "what about people who have depression and do not respond to antidepressants",
     "I've tried everything. Nothing works? Is this worth it? What are the odds? Who runs it?",
 ])
 def test_one_question_or_a_long_story_stays_whole(text):
     assert split_questions(text) == [text]
+
+
+def test_a_message_whose_part_is_a_crisis_gets_the_crisis_resources_from_the_safety_net():
+    from bot.guard import safety_net_reply
+
+    reply = safety_net_reply("would it help if im giving up and is it covered by insurance")
+    assert reply["utter_action"] == "utter_crisis"

@@ -80,7 +80,7 @@ def test_similar_questions_are_grouped():
 def test_the_report_counts_and_keeps_crisis_conversations_private(tmp_path):
     store, _ = filled_store(tmp_path)
     report = build_report(store, days=30)
-    assert (report.conversations, report.messages) == (6, 17)
+    assert (report.conversations, report.messages) == (6, 14)  # the 3 Yes / No button presses are not messages
     assert report.crisis_replies == 2 and report.crisis_conversations == 2
     assert report.topics[:2] == [("Anxiety", 4), ("How effective it is", 3)]
     assert report.unanswered == [("how much does it cost", 2), ("blorp zzz", 1)]
@@ -104,7 +104,7 @@ def test_the_report_command_writes_markdown_and_a_chart(tmp_path):
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     text = (out / "report.md").read_text()
-    assert "Conversations: 6" in text and "| how much does it cost | 2 |" in text
+    assert "Conversations: 6" in text and "Messages from patients: 14" in text and "| how much does it cost | 2 |" in text
     assert "| Anxiety | 4 | 0 | 3 |" in text and "| what does it do for worry | Anxiety | 2 |" in text
     assert "zebra" not in text and "addictive" not in text and "insurance" not in text
     assert (out / "report.png").stat().st_size > 1000
