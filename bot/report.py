@@ -26,8 +26,9 @@ from bot.clinic import load_clinic
 from bot.knowledge import knowledge
 from bot.retention import SECONDS_PER_DAY
 
-UNANSWERED_INTENTS = ("nlu_fallback", "out_of_scope", "decline_cost", "decline_dosage", "decline_safety",
-                      "decline_addictive", "decline_medical", "decline_appointments", "decline_other_treatments")
+# Not understood, or declined: out_of_scope and the decline_* intents (one per kind of question).
+UNANSWERED_INTENTS = ("nlu_fallback", "out_of_scope")
+DECLINE_PREFIX = "decline_"
 CRISIS_ACTION = "action_crisis_support"
 ANSWER_ACTION = "action_answer_question"
 FEEDBACK_INTENTS = ("feedback", "answer_missed")
@@ -152,7 +153,8 @@ def build_report(store: SQLTrackerStore, days: int, now: float | None = None) ->
     unanswered = [
         " ".join((json.loads(r.data).get("text") or "").split())
         for r in user_rows
-        if r.intent_name in UNANSWERED_INTENTS and r.sender_id not in crisis_senders
+        if (r.intent_name in UNANSWERED_INTENTS or (r.intent_name or "").startswith(DECLINE_PREFIX))
+        and r.sender_id not in crisis_senders
     ]
     return Report(
         days=days,

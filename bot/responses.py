@@ -15,7 +15,8 @@ DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
 
 @functools.lru_cache(maxsize=None)
-def _responses() -> Dict[str, Any]:
+def responses() -> Dict[str, Any]:
+    """The responses of domain.yml, by name."""
     return yaml.safe_load(DOMAIN_FILE.read_text("utf-8"))["responses"]
 
 
@@ -28,7 +29,7 @@ def render(response: str, slots: Optional[Mapping[str, Any]] = None, **values: A
     """
     slots = slots or {}
     variant = next(
-        v for v in _responses()[response]
+        v for v in responses()[response]
         if all(slots.get(c["name"]) == c["value"] for c in v.get("condition", []))
     )
     return variant["text"].format(**current_clinic().template_values(), **values)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Union
 from bot.baseline import NO_ANSWER
 from bot.clinic import load_clinic
 from bot.knowledge import Topic, knowledge, normalise_space
-from bot.responses import render
+from bot.responses import render, responses
 
 FOLLOW_UPS = ("source", "quote", "more")
 CHITCHAT = {
@@ -25,9 +25,8 @@ CHITCHAT = {
     "is_doctor": ["utter_explain_assistant"],
     "help": ["utter_help"],
 }
-DECLINES = ["utter_out_of_scope", "utter_decline_cost", "utter_decline_dosage", "utter_decline_safety",
-            "utter_decline_addictive", "utter_decline_medical", "utter_decline_appointments",
-            "utter_decline_other_treatments"]
+# The off-topic decline and one decline per kind of question (utter_decline_* in domain.yml).
+DECLINES = ["utter_out_of_scope", *sorted(name for name in responses() if name.startswith("utter_decline_"))]
 # Categories of the evaluation sets, in report order (`fact`: a question about KAP's effectiveness).
 CATEGORIES = ("fact", "out_of_scope", "crisis", "follow_up", "chitchat", "odd_input")
 Expectation = Union[str, List[str]]
