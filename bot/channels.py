@@ -231,6 +231,18 @@ class GuardedSocketIOInput(GuardedInput, SocketIOInput):
     ) -> Blueprint:
         socketio_blueprint = super().blueprint(on_new_message)
         self.sio.eio.cors_allowed_origins = list(current_clinic().website_origins)
+
+        @socketio_blueprint.route("/origin", methods=["GET"])
+        async def origin(request: Request) -> HTTPResponse:
+            """Whether the asking page's origin may connect. socket.io's refusal is a bare 400
+            that a page cannot tell from an outage; this answer lets the widget tell the
+            patient, and the site's owner which setting to change."""
+            asking = request.headers.get("origin", "")
+            return response.json(
+                {"origin": asking, "accepted": asking in self.sio.eio.cors_allowed_origins},
+                headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"},
+            )
+
         return socketio_blueprint
 
 

@@ -163,7 +163,7 @@ class BotServers:
                 rasa, "run", "--model", str(self.model), "--port", str(self.rasa_port),
                 "--interface", self.interface, "--endpoints", str(self._endpoints_for_this_run()),
                 "--credentials", str(self._credentials_for_this_run()),
-                *self.cors_args(), *self.extra_args,
+                *self.extra_args,
             ],
         )
         wait_until_up(f"{self.url}/", self.rasa, self.startup_timeout, self.log_dir / "rasa.log")
@@ -182,11 +182,6 @@ class BotServers:
     def clinic(self) -> Clinic:
         """The clinic settings the servers run with (KAP_CLINIC_FILE, if given, else clinic.yml)."""
         return load_clinic(Path(self.env.get("KAP_CLINIC_FILE", CLINIC_FILE)))
-
-    def cors_args(self) -> List[str]:
-        """--cors for each website origin of clinic.yml (none: browsers may not call the bot)."""
-        origins = list(self.clinic().website_origins)
-        return ["--cors", *origins] if origins else []
 
     @staticmethod
     def _stop(process: Optional[subprocess.Popen]) -> None:

@@ -3,6 +3,7 @@
 import json
 import urllib.error
 import urllib.request
+from email.message import Message
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.rest_client import post
@@ -20,11 +21,11 @@ def texts(replies: List[Dict[str, Any]]) -> List[str]:
     return [r["text"] for r in replies if "text" in r]
 
 
-def get(url: str, headers: Optional[Dict[str, str]] = None) -> Tuple[int, Dict[str, str]]:
-    """GETs a URL; returns (status, response headers)."""
+def get(url: str, headers: Optional[Dict[str, str]] = None) -> Tuple[int, Message]:
+    """GETs a URL; returns (status, response headers), repeated headers kept (`get_all`)."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers)
+            return response.status, response.headers
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
+        return error.code, error.headers

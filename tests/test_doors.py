@@ -1,11 +1,13 @@
-"""Locked doors: every port on loopback, no HTTP API by default, CORS only for the clinic's sites,
-no secrets, quiet logs."""
+"""Locked doors: every port on loopback, no HTTP API by default, browsers only on the socket.io
+channel and only from the clinic's sites, no secrets, quiet logs."""
 
 import ipaddress
+import json
 import os
 import re
 import subprocess
 import sys
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -24,12 +26,25 @@ def test_the_http_api_is_off_by_default(servers):
     assert get(f"{servers.url}/conversations/someone/tracker")[0] == 404
 
 
-def test_cors_allows_only_the_clinics_websites(servers):
+def test_browsers_may_reach_only_the_socketio_channel_and_only_from_the_clinics_websites(servers):
     allowed = load_clinic().website_origins[0]
-    _, headers = get(f"{servers.url}/webhooks/rest/", {"Origin": allowed})
-    assert headers.get("Access-Control-Allow-Origin") == allowed
-    _, headers = get(f"{servers.url}/webhooks/rest/", {"Origin": "https://evil.example"})
-    assert "Access-Control-Allow-Origin" not in headers
+    polling = f"{servers.url}/socket.io/?EIO=4&transport=polling"
+    status, headers = get(polling, {"Origin": allowed})
+    # Exactly one header: a repeated one makes browsers refuse long-polling.
+    assert status == 200 and headers.get_all("Access-Control-Allow-Origin") == [allowed]
+    assert get(polling, {"Origin": "https://evil.example"})[0] == 400
+    for origin in (allowed, "https://evil.example"):
+        _, headers = get(f"{servers.url}/webhooks/rest/", {"Origin": origin})
+        assert "Access-Control-Allow-Origin" not in headers
+
+
+def test_the_widget_can_ask_whether_its_website_is_accepted(servers):
+    allowed = load_clinic().website_origins[0]
+    for origin, accepted in ((allowed, True), ("https://evil.example", False)):
+        request = urllib.request.Request(f"{servers.url}/webhooks/socketio/origin", headers={"Origin": origin})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.headers["Access-Control-Allow-Origin"] == "*"
+            assert json.loads(response.read()) == {"origin": origin, "accepted": accepted}
 
 
 def test_logs_at_the_default_level_hold_no_message_text(servers):

@@ -10,8 +10,15 @@
  *           data-clinic-phone="+1 555 0100"></script>
  *
  * It talks to Rasa's socket.io channel (session_request / session_confirm, user_uttered /
- * bot_uttered) and keeps the conversation in sessionStorage, so it survives reloads in the tab.
+ * bot_uttered), over websockets or, where they are blocked, long-polling. The conversation is
+ * kept in sessionStorage, so it survives reloads in the tab; a duplicated tab starts its own.
  * Everything the bot or the user wrote is inserted as text, never as HTML.
+ *
+ * No message is ever dropped silently: a message typed while the connection is down is shown
+ * as "sending…" and sent, in order, once the session is back; one not sent within
+ * data-send-timeout milliseconds (default 30000) is marked "not delivered", with a retry.
+ * A website whose origin the bot does not accept (website_origins in clinic.yml) gets a short
+ * notice for the patient, one console error for its owner, and no more retries.
  *
  * After an answer the bot asks "Did this answer your question?" with Yes / No buttons whose
  * payloads send its `feedback` intent; the widget shows them as a small prompt that goes away
@@ -34,6 +41,7 @@
     launcherLabel: script.getAttribute("data-launcher-label") || "Questions?",
     lang: script.getAttribute("data-lang") || document.documentElement.lang || "en",
     phone: script.getAttribute("data-clinic-phone") || "",
+    sendTimeoutMs: Number(script.getAttribute("data-send-timeout")) || 30000,
     stylesheet: new URL("widget.css", script.src).href,
     crisisUrl: script.getAttribute("data-crisis-url") || new URL("crisis.json", script.src).href
   };
@@ -41,13 +49,38 @@
   var STORE_HISTORY = "kap-widget-history";
   var STORE_OPEN = "kap-widget-open";
   var STORE_CRISIS = "kap-widget-crisis";
+  var STORE_TAB_ALIVE = "kap-widget-tab-alive";
   var LINK_SCHEMES = /^(tel:|sms:|https:)/;
+  var DOI = /(https:\/\/doi\.org\/|doi:\s?)(10\.\d{4,9}\/[^\s)\]]*[^\s)\].,;:])/g;
+  var FOCUSABLE = "button:not([disabled]), a[href], input:not([disabled]), [tabindex='0']";
+  var phoneLayout = window.matchMedia("(max-width: 480px)");
+
+  startOwnConversationIfDuplicated();
 
   var socket = null;
+  var sessionConfirmed = false;
+  var connectionLost = false;
+  var originRefused = false;
   var sessionId = sessionStorage.getItem(STORE_SESSION);
   var history = JSON.parse(sessionStorage.getItem(STORE_HISTORY) || "[]");
-  var ui = {};
   var crisis = JSON.parse(sessionStorage.getItem(STORE_CRISIS) || "null");
+  var ui = {};
+  var turnStart = null;
+  var userNodes = {};
+
+  // A duplicated tab (or a window opened from this one) starts with a copy of this tab's
+  // sessionStorage, session id included, while this tab is still open; Rasa would then send each
+  // tab the other's replies. The flag below is set while a page of the tab is open and cleared
+  // when it goes away (a reload clears it first), so a copy that finds it set is a new tab.
+  function startOwnConversationIfDuplicated() {
+    if (sessionStorage.getItem(STORE_TAB_ALIVE)) {
+      sessionStorage.removeItem(STORE_SESSION);
+      sessionStorage.removeItem(STORE_HISTORY);
+    }
+    sessionStorage.setItem(STORE_TAB_ALIVE, "1");
+    window.addEventListener("pagehide", function () { sessionStorage.removeItem(STORE_TAB_ALIVE); });
+    window.addEventListener("pageshow", function () { sessionStorage.setItem(STORE_TAB_ALIVE, "1"); });
+  }
 
   function loadCrisisResources() {
     if (typeof fetch !== "function") return;
@@ -76,13 +109,21 @@
     return node;
   }
 
-  function safeHttpsUrl(value) {
-    try {
-      var url = new URL(value);
-      return url.protocol === "https:" ? url.href : null;
-    } catch (error) {
-      return null;
-    }
+  function externalLink(href, text) {
+    return element("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, text);
+  }
+
+  // The text, with each DOI ("doi:10..." or "https://doi.org/10...") made a link to doi.org.
+  function appendWithDoiLinks(parent, text) {
+    var last = 0;
+    text.replace(DOI, function (match, prefix, doi, offset) {
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      parent.appendChild(externalLink("https://doi.org/" + encodeURI(doi), match));
+      last = offset + match.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+    return parent;
   }
 
   function build() {
@@ -97,16 +138,17 @@
     }, settings.launcherLabel);
 
     ui.panel = element("section", {
-      id: "kap-panel", class: "kap-panel", role: "dialog", "aria-label": settings.title, hidden: ""
+      id: "kap-panel", class: "kap-panel", role: "dialog", "aria-labelledby": "kap-title", hidden: ""
     });
-    var header = element("header", { class: "kap-header" });
-    header.appendChild(element("h2", { class: "kap-title" }, settings.title));
+    var header = element("div", { class: "kap-header" });
+    header.appendChild(element("h2", { id: "kap-title", class: "kap-title" }, settings.title));
     ui.crisisButton = element("button", { class: "kap-crisis-button", type: "button" }, "In crisis?");
     header.appendChild(ui.crisisButton);
     ui.close = element("button", { class: "kap-close", type: "button", "aria-label": "Close chat" }, "×");
     header.appendChild(ui.close);
 
-    ui.log = element("div", { class: "kap-log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+    ui.log = element("div", { class: "kap-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+      "aria-label": "Conversation", tabindex: "0" });
     ui.status = element("p", { class: "kap-status", role: "status", hidden: "" });
     ui.typing = element("p", { class: "kap-typing", hidden: "" }, "The assistant is typing…");
 
@@ -131,8 +173,9 @@
     ui.launcher.addEventListener("click", function () { setOpen(ui.panel.hidden); });
     ui.close.addEventListener("click", function () { setOpen(false); });
     ui.crisisButton.addEventListener("click", showLocalCrisisResources);
-    ui.panel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") setOpen(false);
+    ui.root.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !ui.panel.hidden) setOpen(false);
+      if (event.key === "Tab" && isModal()) keepFocusInPanel(event);
     });
     ui.form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -141,45 +184,202 @@
       ui.input.value = "";
       send(text, text);
     });
+    phoneLayout.addEventListener("change", updateModal);
+    window.addEventListener("offline", goneOffline);
+    window.addEventListener("online", connect);
+  }
+
+  // On a phone the panel covers the whole page: it is then a modal dialog that keeps the focus.
+  function isModal() {
+    return !ui.panel.hidden && phoneLayout.matches;
+  }
+
+  function updateModal() {
+    if (isModal()) ui.panel.setAttribute("aria-modal", "true");
+    else ui.panel.removeAttribute("aria-modal");
+  }
+
+  function keepFocusInPanel(event) {
+    var focusable = Array.prototype.filter.call(ui.panel.querySelectorAll(FOCUSABLE), function (node) {
+      return node.offsetParent !== null;
+    });
+    var first = focusable[0];
+    var last = focusable[focusable.length - 1];
+    var inside = ui.panel.contains(document.activeElement);
+    if (event.shiftKey && (!inside || document.activeElement === first)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (!inside || document.activeElement === last)) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   function setOpen(open) {
     ui.panel.hidden = !open;
     ui.launcher.setAttribute("aria-expanded", String(open));
     sessionStorage.setItem(STORE_OPEN, open ? "1" : "");
+    updateModal();
     if (open) {
       connect();
+      scrollToTurn();
       ui.input.focus();
     } else {
       ui.launcher.focus();
     }
   }
 
+  function save() {
+    sessionStorage.setItem(STORE_HISTORY, JSON.stringify(history, function (key, value) {
+      return key === "inFlight" || key === "timer" ? undefined : value;
+    }));
+  }
+
   function remember(entry) {
     history.push(entry);
-    sessionStorage.setItem(STORE_HISTORY, JSON.stringify(history));
+    save();
   }
 
-  function scrollDown() {
-    ui.log.scrollTop = ui.log.scrollHeight;
+  // Keeps the start of the current exchange (the patient's question, or the first line of a
+  // reply that came on its own) in view, and as much of what follows it as fits.
+  function scrollToTurn() {
+    if (!turnStart || ui.panel.hidden) return;
+    ui.log.scrollTop = turnStart.offsetTop - 8;
   }
 
-  function showUserMessage(text) {
-    ui.log.appendChild(element("p", { class: "kap-message kap-user" }, text));
-    scrollDown();
+  function appendToTurn(node) {
+    ui.log.appendChild(node);
+    if (!turnStart) turnStart = node;
+    scrollToTurn();
+    return node;
   }
+
+  // --- The patient's messages: shown at once, sent when the session is up, never dropped ---
+
+  function showUserMessage(entry) {
+    var node = element("p", { class: "kap-message kap-user" });
+    node.appendChild(element("span", { class: "kap-text" }, entry.text));
+    ui.log.appendChild(node);
+    userNodes[entry.id] = node;
+    showDelivery(entry);
+    return node;
+  }
+
+  function showDelivery(entry) {
+    var node = userNodes[entry.id];
+    var old = node && node.querySelector(".kap-delivery");
+    if (old) old.remove();
+    if (!node || !entry.state || entry.state === "sent") return;
+    if (entry.state === "sending") {
+      node.appendChild(element("span", { class: "kap-delivery" }, "sending…"));
+      return;
+    }
+    var retry = element("button", { type: "button", class: "kap-delivery kap-retry" }, "Not delivered — tap to retry");
+    retry.addEventListener("click", function () {
+      queue(entry);
+      connect();
+      ui.input.focus();
+    });
+    node.appendChild(retry);
+  }
+
+  function setDelivery(entry, state) {
+    entry.state = state;
+    save();
+    showDelivery(entry);
+    showPending();
+  }
+
+  // How many of the patient's messages are not yet through (queued, or sent and not yet
+  // acknowledged at the end of their turn), on the widget's root element.
+  function showPending() {
+    var pending = history.filter(function (entry) { return entry.inFlight || entry.state === "sending"; });
+    ui.root.setAttribute("data-pending", String(pending.length));
+  }
+
+  function queue(entry) {
+    if (originRefused) {
+      setDelivery(entry, "not-delivered");
+      return;
+    }
+    setDelivery(entry, "sending");
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(function () {
+      if (entry.state === "sending") setDelivery(entry, "not-delivered");
+    }, settings.sendTimeoutMs);
+    flush();
+  }
+
+  function cannotReach() {
+    return originRefused || connectionLost || typeof io !== "function";
+  }
+
+  function canSend() {
+    return Boolean(socket && socket.connected && sessionConfirmed && !originRefused);
+  }
+
+  // Sends every queued message, oldest first. A message stays in flight until the server
+  // acknowledges it (after its turn); if the connection drops before that, it is sent again.
+  function flush() {
+    if (!canSend()) return;
+    history.forEach(function (entry) {
+      if (entry.from !== "user" || entry.state !== "sending" || entry.inFlight) return;
+      entry.inFlight = true;
+      showPending();
+      ui.typing.hidden = false;
+      socket.emit("user_uttered", { message: entry.payload || entry.text, session_id: sessionId }, function () {
+        markSent(entry);
+      });
+    });
+  }
+
+  function markSent(entry) {
+    entry.inFlight = false;
+    clearTimeout(entry.timer);
+    setDelivery(entry, "sent");
+  }
+
+  function oldestInFlight() {
+    return history.filter(function (entry) { return entry.inFlight; })[0];
+  }
+
+  function requeueInFlight() {
+    history.forEach(function (entry) {
+      if (entry.inFlight) {
+        entry.inFlight = false;
+        queue(entry);
+      }
+    });
+  }
+
+  function send(payload, shownText) {
+    removeFeedbackPrompt();
+    var entry = { from: "user", text: shownText, payload: payload, id: Date.now().toString(36) + Math.random().toString(36).slice(2) };
+    remember(entry);
+    turnStart = showUserMessage(entry);
+    queue(entry);
+    scrollToTurn();
+    if (cannotReach()) {
+      unreachable();
+      if (isCrisis(shownText)) showLocalCrisisResources();
+    }
+  }
+
+  // --- What the bot sends ---
 
   function showQuickReplies(buttons) {
+    Array.prototype.forEach.call(ui.log.querySelectorAll(".kap-quick-replies"), function (old) { old.remove(); });
     var group = element("div", { class: "kap-quick-replies", role: "group", "aria-label": "Suggested questions" });
     buttons.forEach(function (button) {
       var choice = element("button", { type: "button", class: "kap-quick-reply" }, button.title);
       choice.addEventListener("click", function () {
         group.remove();
+        ui.input.focus();
         send(button.payload, button.title);
       });
       group.appendChild(choice);
     });
-    ui.log.appendChild(group);
+    appendToTurn(group);
   }
 
   function isFeedbackPrompt(buttons) {
@@ -205,22 +405,21 @@
       });
       group.appendChild(choice);
     });
-    ui.log.appendChild(group);
+    appendToTurn(group);
   }
 
+  // The quote and its attribution; the DOI, if any, is a link, once.
   function showCitation(payload) {
     var card = element("figure", { class: "kap-quote-card" });
     card.appendChild(element("blockquote", { class: "kap-quote" }, payload.quote));
-    var caption = element("figcaption", { class: "kap-citation" });
-    caption.appendChild(document.createTextNode("— " + payload.attribution + " "));
-    var doi = payload.citation && payload.citation.doi;
-    var href = payload.citation && payload.citation.url ? safeHttpsUrl(payload.citation.url) : null;
-    if (href && doi) {
-      var link = element("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, "Read the study (DOI " + doi + ")");
-      caption.appendChild(link);
+    var caption = appendWithDoiLinks(element("figcaption", { class: "kap-citation" }), "— " + payload.attribution);
+    var citation = payload.citation || {};
+    if (citation.doi && !caption.querySelector("a")) {
+      caption.appendChild(document.createTextNode(" "));
+      appendWithDoiLinks(caption, "doi:" + citation.doi);
     }
     card.appendChild(caption);
-    ui.log.appendChild(card);
+    appendToTurn(card);
   }
 
   function showCrisisBox(message) {
@@ -237,7 +436,6 @@
       list.appendChild(item);
     });
     if (list.children.length) box.appendChild(list);
-    ui.log.appendChild(box);
     return box;
   }
 
@@ -245,8 +443,9 @@
   function showLocalCrisisResources() {
     if (ui.panel.hidden) setOpen(true);
     var message = { text: crisis ? crisis.reply : crisisFallbackText(), crisis: true, links: crisis ? crisis.links : [] };
-    remember({ from: "bot", message: message });
-    showCrisisBox(message).scrollIntoView({ block: "start" });
+    remember({ from: "bot", local: true, message: message });
+    turnStart = null;
+    appendToTurn(showCrisisBox(message));
   }
 
   function crisisFallbackText() {
@@ -259,80 +458,122 @@
     if (isFeedbackPrompt(buttons)) {
       // Only for the answer just given: not replayed after a reload.
       if (live) showFeedbackPrompt(message.text || "Did this answer your question?", buttons);
-      scrollDown();
       return;
     }
     if (message.text && message.crisis) {
-      showCrisisBox(message);
+      appendToTurn(showCrisisBox(message));
     } else if (message.text) {
-      ui.log.appendChild(element("p", { class: "kap-message kap-bot" }, message.text));
+      appendToTurn(appendWithDoiLinks(element("p", { class: "kap-message kap-bot" }), message.text));
     }
     var custom = message.custom;
     if (custom && custom.type === "citation" && typeof custom.quote === "string") showCitation(custom);
     if (live && Array.isArray(buttons) && buttons.length) showQuickReplies(buttons);
-    scrollDown();
   }
 
+  // After a reload: the conversation as it was, opened at the newest exchange; messages that
+  // were still waiting to be sent are queued again.
   function replay() {
     history.forEach(function (entry) {
-      if (entry.from === "user") showUserMessage(entry.text);
-      else showBotMessage(entry.message, false);
+      if (entry.from === "user") {
+        turnStart = showUserMessage(entry);
+        if (entry.state === "sending") queue(entry);
+      } else {
+        if (entry.local) turnStart = null;
+        showBotMessage(entry.message, false);
+      }
     });
+    showPending();
   }
+
+  // --- The connection ---
 
   function showStatus(text) {
     ui.status.textContent = text;
     ui.status.hidden = !text;
   }
 
+  function helpText() {
+    return (settings.phone ? " Please call " + settings.phone + " to talk to our care team." : "") +
+      (crisis && crisis.help_line ? " " + crisis.help_line : "");
+  }
+
   function unreachable() {
+    if (originRefused) return;
     ui.typing.hidden = true;
+    var waiting = history.some(function (entry) { return entry.state === "sending"; });
     showStatus("Sorry, the assistant can't be reached right now." +
-      (settings.phone ? " Please call " + settings.phone + " to talk to our care team." : "") +
-      (crisis && crisis.help_line ? " " + crisis.help_line : ""));
+      (waiting ? " Your message will be sent when the connection is back." : "") + helpText());
+  }
+
+  function goneOffline() {
+    if (socket) socket.disconnect();
   }
 
   function connect() {
-    if (socket || typeof io !== "function") {
-      if (typeof io !== "function") unreachable();
+    if (originRefused) return;
+    if (typeof io !== "function") {
+      unreachable();
+      return;
+    }
+    if (socket) {
+      if (!socket.connected && !socket.active) socket.connect();
       return;
     }
     socket = io(settings.server, { path: settings.socketPath, transports: ["websocket", "polling"],
-      reconnectionAttempts: Infinity, reconnectionDelay: 1000, timeout: 5000 });
+      tryAllTransports: true, reconnectionDelay: 1000, reconnectionDelayMax: 30000, timeout: 8000 });
     socket.on("connect", function () {
-      showStatus("");
+      sessionConfirmed = false;
       socket.emit("session_request", { session_id: sessionId });
     });
     socket.on("session_confirm", function (confirmed) {
       var isNew = confirmed !== sessionId;
       sessionId = confirmed;
+      sessionConfirmed = true;
+      connectionLost = false;
       sessionStorage.setItem(STORE_SESSION, sessionId);
-      if (isNew && history.length === 0) emit("/greet");
+      showStatus("");
+      if (isNew && history.length === 0) socket.emit("user_uttered", { message: "/greet", session_id: sessionId });
+      flush();
     });
     socket.on("bot_uttered", function (message) {
       ui.typing.hidden = true;
+      var answered = oldestInFlight();
+      if (answered && answered.state === "sending") setDelivery(answered, "sent");
       remember({ from: "bot", message: message });
       showBotMessage(message, true);
     });
-    socket.on("connect_error", unreachable);
-    socket.on("disconnect", unreachable);
-  }
-
-  function emit(payload) {
-    socket.emit("user_uttered", { message: payload, session_id: sessionId });
-  }
-
-  function send(payload, shownText) {
-    removeFeedbackPrompt();
-    remember({ from: "user", text: shownText });
-    showUserMessage(shownText);
-    if (!socket || !socket.connected || !sessionId) {
+    socket.on("connect_error", function () {
+      connectionLost = true;
       unreachable();
-      if (isCrisis(shownText)) showLocalCrisisResources();
-      return;
-    }
-    ui.typing.hidden = false;
-    emit(payload);
+      checkOrigin();
+    });
+    socket.on("disconnect", function () {
+      sessionConfirmed = false;
+      connectionLost = true;
+      requeueInFlight();
+      unreachable();
+    });
+  }
+
+  // Asked after a failed connection: does the bot accept this website at all? (Its answer,
+  // unlike socket.io's refusal, can be read by the page.)
+  function checkOrigin() {
+    if (typeof fetch !== "function") return;
+    fetch(new URL("webhooks/socketio/origin", settings.server.replace(/\/?$/, "/")).href, { credentials: "omit", cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) { if (answer && answer.accepted === false) refuseOrigin(answer.origin); })
+      .catch(function () { /* the server itself cannot be reached: socket.io keeps retrying */ });
+  }
+
+  function refuseOrigin(origin) {
+    if (originRefused) return;
+    originRefused = true;
+    socket.io.reconnection(false);
+    socket.disconnect();
+    ui.typing.hidden = true;
+    showStatus("Sorry, the assistant is not available on this website." + helpText());
+    console.error("KAP widget: the assistant at " + settings.server + " refuses connections from this website (" +
+      origin + "). Add \"" + origin + "\" to website_origins in the assistant's clinic.yml, then restart the assistant.");
   }
 
   loadCrisisResources();
