@@ -1,8 +1,10 @@
 """Rasa's channels, hardened: screened input, clear errors, and always a reply.
 
 Registered in credentials.yml as `bot.channels.Guarded...Input`; each keeps the name of the
-Rasa channel it extends (`rest`, `socketio`, `callback`, `twilio`, ...), so the URLs and message
-formats are Rasa's own. The REST channel also checks the request itself (clear 4xx errors).
+Rasa channel it extends (`rest`, `socketio`, `callback`), so the URLs and message formats are
+Rasa's own. The REST channel also checks the request itself (clear 4xx errors). The messaging
+channels (Twilio, Telegram, Slack, Messenger) are guarded with the same mixin in
+bot/messaging_channels.py.
 """
 
 from __future__ import annotations
@@ -14,12 +16,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.callback import CallbackInput
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
-from rasa.core.channels.facebook import FacebookInput
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.slack import SlackInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from rasa.core.channels.telegram import TelegramInput
-from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -249,18 +247,3 @@ class GuardedSocketIOInput(GuardedInput, SocketIOInput):
 class GuardedCallbackInput(GuardedInput, CallbackInput):
     """Rasa's callback channel, guarded."""
 
-
-class GuardedTwilioInput(GuardedInput, TwilioInput):
-    """Rasa's Twilio channel (SMS, WhatsApp), guarded."""
-
-
-class GuardedTelegramInput(GuardedInput, TelegramInput):
-    """Rasa's Telegram channel, guarded."""
-
-
-class GuardedSlackInput(GuardedInput, SlackInput):
-    """Rasa's Slack channel, guarded."""
-
-
-class GuardedFacebookInput(GuardedInput, FacebookInput):
-    """Rasa's Facebook Messenger channel, guarded."""
