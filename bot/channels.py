@@ -217,6 +217,11 @@ class GuardedInput:
         return super().blueprint(guarded)  # type: ignore[misc]
 
 
+def accepts_origin(origin: Optional[Text]) -> bool:
+    """Whether a browser page from this origin may use the socket.io channel (clinic.yml)."""
+    return origin in current_clinic().website_origins
+
+
 class GuardedSocketIOInput(GuardedInput, SocketIOInput):
     """Rasa's socket.io channel (the website widget), guarded, accepting connections only from
     the clinic's website origins."""
@@ -228,16 +233,19 @@ class GuardedSocketIOInput(GuardedInput, SocketIOInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         socketio_blueprint = super().blueprint(on_new_message)
-        self.sio.eio.cors_allowed_origins = list(current_clinic().website_origins)
+        # A function, not a list: it reads clinic.yml as it is now, and engine.io takes an empty
+        # list to mean "no check at all".
+        self.sio.eio.cors_allowed_origins = accepts_origin
 
         @socketio_blueprint.route("/origin", methods=["GET"])
         async def origin(request: Request) -> HTTPResponse:
             """Whether the asking page's origin may connect. socket.io's refusal is a bare 400
             that a page cannot tell from an outage; this answer lets the widget tell the
-            patient, and the site's owner which setting to change."""
-            asking = request.headers.get("origin", "")
+            patient, and the site's owner which setting to change. A request without an Origin
+            (the page on the bot's own site) is accepted, as engine.io accepts it."""
+            asking = request.headers.get("origin")
             return response.json(
-                {"origin": asking, "accepted": asking in self.sio.eio.cors_allowed_origins},
+                {"origin": asking or "", "accepted": asking is None or accepts_origin(asking)},
                 headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "no-store"},
             )
 

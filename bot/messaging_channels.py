@@ -103,8 +103,16 @@ class GuardedMessagingInput(GuardedInput):
 
     api_url: Optional[Text] = None
 
+    # The credential whose value signs the platform's requests: without it, anyone could sign.
+    secret_credential: Optional[Text] = None
+
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        if cls.secret_credential and not (credentials or {}).get(cls.secret_credential):
+            raise RasaException(
+                f"{cls.__name__} needs '{cls.secret_credential}' in credentials.yml: without it, "
+                f"no request could be checked as coming from the platform."
+            )
         channel = super().from_credentials(credentials)  # type: ignore[misc]
         channel.api_url = credentials.get("api_url")  # type: ignore[union-attr]
         return channel
@@ -121,11 +129,15 @@ class GuardedTwilioInput(GuardedMessagingInput, TwilioInput):
     # The public URL Twilio posts to, which it signs; behind a proxy, the request's own URL
     # (used when this is not set) is not that one.
     webhook_url: Optional[Text] = None
+    secret_credential = "auth_token"
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         channel = super().from_credentials(credentials)
         channel.webhook_url = credentials.get("webhook_url")  # type: ignore[union-attr]
+        if not channel.webhook_url:
+            logger.warning("Twilio: no webhook_url in credentials.yml; behind a proxy every message "
+                           "will be refused, as Twilio signs the public URL, not the one seen here.")
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -290,4 +302,6 @@ class SignedFacebookInput(FacebookInput):
 
 class GuardedFacebookInput(GuardedMessagingInput, SignedFacebookInput):
     """Rasa's Facebook Messenger channel, signed (SignedFacebookInput) and guarded."""
+
+    secret_credential = "secret"
 

@@ -45,6 +45,9 @@ def test_the_widget_can_ask_whether_its_website_is_accepted(servers):
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.headers["Access-Control-Allow-Origin"] == "*"
             assert json.loads(response.read()) == {"origin": origin, "accepted": accepted}
+    # A page on the bot's own site sends no Origin, and engine.io accepts it: so does the answer.
+    with urllib.request.urlopen(f"{servers.url}/webhooks/socketio/origin", timeout=30) as response:
+        assert json.loads(response.read()) == {"origin": "", "accepted": True}
 
 
 def test_logs_at_the_default_level_hold_no_message_text(servers):

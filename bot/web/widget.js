@@ -55,31 +55,66 @@
   var FOCUSABLE = "button:not([disabled]), a[href], input:not([disabled]), [tabindex='0']";
   var phoneLayout = window.matchMedia("(max-width: 480px)");
 
-  startOwnConversationIfDuplicated();
+  // sessionStorage that never throws (a browser may block it, or hold data of an older version):
+  // the widget, and its "In crisis?" button, must work whatever is stored.
+  var store = {
+    get: function (key) { try { return sessionStorage.getItem(key); } catch (error) { return null; } },
+    set: function (key, value) { try { sessionStorage.setItem(key, value); } catch (error) { /* not kept */ } },
+    remove: function (key) { try { sessionStorage.removeItem(key); } catch (error) { /* nothing to remove */ } },
+    json: function (key, fallback) {
+      try { return JSON.parse(store.get(key)) || fallback; } catch (error) { return fallback; }
+    }
+  };
 
   var socket = null;
   var sessionConfirmed = false;
   var connectionLost = false;
   var originRefused = false;
-  var sessionId = sessionStorage.getItem(STORE_SESSION);
-  var history = JSON.parse(sessionStorage.getItem(STORE_HISTORY) || "[]");
-  var crisis = JSON.parse(sessionStorage.getItem(STORE_CRISIS) || "null");
+  var sessionId = store.get(STORE_SESSION);
+  var history = store.json(STORE_HISTORY, []);
+  if (!Array.isArray(history)) history = [];
+  var crisis = store.json(STORE_CRISIS, null);
+  var tabs = typeof BroadcastChannel === "function" ? new BroadcastChannel("kap-widget-tabs") : null;
   var ui = {};
   var turnStart = null;
   var userNodes = {};
 
   // A duplicated tab (or a window opened from this one) starts with a copy of this tab's
-  // sessionStorage, session id included, while this tab is still open; Rasa would then send each
-  // tab the other's replies. The flag below is set while a page of the tab is open and cleared
-  // when it goes away (a reload clears it first), so a copy that finds it set is a new tab.
-  function startOwnConversationIfDuplicated() {
-    if (sessionStorage.getItem(STORE_TAB_ALIVE)) {
-      sessionStorage.removeItem(STORE_SESSION);
-      sessionStorage.removeItem(STORE_HISTORY);
+  // sessionStorage, session id included; Rasa would then send each tab the other's replies. A
+  // flag is set while a page of the tab is open and cleared when it goes away (a reload clears it
+  // first), so a page that finds it set may be such a copy: it asks the other tabs whether one of
+  // them holds its session, and starts its own conversation only if one answers. (A tab the
+  // browser discarded, or restored after a crash, also finds the flag set; nobody answers it.)
+  function checkForTwin(then) {
+    var maybeCopy = store.get(STORE_TAB_ALIVE) && sessionId && tabs && !document.wasDiscarded;
+    store.set(STORE_TAB_ALIVE, "1");
+    window.addEventListener("pagehide", function () { store.remove(STORE_TAB_ALIVE); });
+    window.addEventListener("pageshow", function () { store.set(STORE_TAB_ALIVE, "1"); });
+    if (tabs) {
+      tabs.addEventListener("message", function (event) {
+        if (event.data && sessionId && event.data.asking === sessionId) tabs.postMessage({ holding: sessionId });
+      });
     }
-    sessionStorage.setItem(STORE_TAB_ALIVE, "1");
-    window.addEventListener("pagehide", function () { sessionStorage.removeItem(STORE_TAB_ALIVE); });
-    window.addEventListener("pageshow", function () { sessionStorage.setItem(STORE_TAB_ALIVE, "1"); });
+    if (!maybeCopy) return then();
+    var decided = false;
+    function decide(twin) {
+      if (decided) return;
+      decided = true;
+      if (twin) startOwnConversation();
+      then();
+    }
+    tabs.addEventListener("message", function (event) {
+      if (event.data && event.data.holding === sessionId) decide(true);
+    });
+    tabs.postMessage({ asking: sessionId });
+    setTimeout(function () { decide(false); }, 300);
+  }
+
+  function startOwnConversation() {
+    sessionId = null;
+    history = [];
+    store.remove(STORE_SESSION);
+    store.remove(STORE_HISTORY);
   }
 
   function loadCrisisResources() {
@@ -89,7 +124,8 @@
       .then(function (data) {
         if (!data || typeof data.reply !== "string") return;
         crisis = data;
-        sessionStorage.setItem(STORE_CRISIS, JSON.stringify(data));
+        store.set(STORE_CRISIS, JSON.stringify(data));
+        refreshNotice();  // a notice shown before the resources came now gets the help line
       })
       .catch(function () { /* keeps what the tab had, if anything */ });
   }
@@ -173,8 +209,11 @@
     ui.launcher.addEventListener("click", function () { setOpen(ui.panel.hidden); });
     ui.close.addEventListener("click", function () { setOpen(false); });
     ui.crisisButton.addEventListener("click", showLocalCrisisResources);
-    ui.root.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && !ui.panel.hidden) setOpen(false);
+    // On the document, so that they work wherever the focus fell (a removed button leaves it on
+    // the page's body).
+    document.addEventListener("keydown", function (event) {
+      var inWidget = ui.root.contains(document.activeElement) || document.activeElement === document.body;
+      if (event.key === "Escape" && !ui.panel.hidden && (inWidget || isModal())) setOpen(false);
       if (event.key === "Tab" && isModal()) keepFocusInPanel(event);
     });
     ui.form.addEventListener("submit", function (event) {
@@ -186,7 +225,7 @@
     });
     phoneLayout.addEventListener("change", updateModal);
     window.addEventListener("offline", goneOffline);
-    window.addEventListener("online", connect);
+    window.addEventListener("online", backOnline);
   }
 
   // On a phone the panel covers the whole page: it is then a modal dialog that keeps the focus.
@@ -218,7 +257,7 @@
   function setOpen(open) {
     ui.panel.hidden = !open;
     ui.launcher.setAttribute("aria-expanded", String(open));
-    sessionStorage.setItem(STORE_OPEN, open ? "1" : "");
+    store.set(STORE_OPEN, open ? "1" : "");
     updateModal();
     if (open) {
       connect();
@@ -230,7 +269,7 @@
   }
 
   function save() {
-    sessionStorage.setItem(STORE_HISTORY, JSON.stringify(history, function (key, value) {
+    store.set(STORE_HISTORY, JSON.stringify(history, function (key, value) {
       return key === "inFlight" || key === "timer" ? undefined : value;
     }));
   }
@@ -268,7 +307,10 @@
   function showDelivery(entry) {
     var node = userNodes[entry.id];
     var old = node && node.querySelector(".kap-delivery");
-    if (old) old.remove();
+    if (old) {
+      if (old === document.activeElement) ui.input.focus();
+      old.remove();
+    }
     if (!node || !entry.state || entry.state === "sent") return;
     if (entry.state === "sending") {
       node.appendChild(element("span", { class: "kap-delivery" }, "sending…"));
@@ -305,7 +347,9 @@
     setDelivery(entry, "sending");
     clearTimeout(entry.timer);
     entry.timer = setTimeout(function () {
-      if (entry.state === "sending") setDelivery(entry, "not-delivered");
+      if (entry.state !== "sending" || entry.inFlight) return;
+      setDelivery(entry, "not-delivered");
+      offerCrisisHelp(entry);
     }, settings.sendTimeoutMs);
     flush();
   }
@@ -318,18 +362,21 @@
     return Boolean(socket && socket.connected && sessionConfirmed && !originRefused);
   }
 
-  // Sends every queued message, oldest first. A message stays in flight until the server
-  // acknowledges it (after its turn); if the connection drops before that, it is sent again.
+  // Sends the oldest queued message, and the next once the server has acknowledged it (at the
+  // end of its turn): one at a time, as Rasa handles them, so that none waits out its reply
+  // timeout behind another. If the connection drops before the acknowledgement, the message is
+  // sent again, unless the bot had already replied to it.
   function flush() {
-    if (!canSend()) return;
-    history.forEach(function (entry) {
-      if (entry.from !== "user" || entry.state !== "sending" || entry.inFlight) return;
-      entry.inFlight = true;
-      showPending();
-      ui.typing.hidden = false;
-      socket.emit("user_uttered", { message: entry.payload || entry.text, session_id: sessionId }, function () {
-        markSent(entry);
-      });
+    if (!canSend() || oldestInFlight()) return;
+    var next = history.filter(function (entry) { return entry.from === "user" && entry.state === "sending"; })[0];
+    if (!next) return;
+    next.inFlight = true;
+    clearTimeout(next.timer);
+    showPending();
+    ui.typing.hidden = false;
+    socket.emit("user_uttered", { message: next.payload || next.text, session_id: sessionId }, function () {
+      markSent(next);
+      flush();
     });
   }
 
@@ -345,10 +392,24 @@
 
   function requeueInFlight() {
     history.forEach(function (entry) {
-      if (entry.inFlight) {
-        entry.inFlight = false;
-        queue(entry);
-      }
+      if (!entry.inFlight) return;
+      entry.inFlight = false;
+      if (entry.state === "sent") showPending();
+      else queue(entry);
+    });
+  }
+
+  // A crisis message that cannot reach the bot gets the crisis resources from the page, once.
+  function offerCrisisHelp(entry) {
+    if (entry.crisisShown || !isCrisis(entry.text)) return;
+    entry.crisisShown = true;
+    save();
+    showLocalCrisisResources();
+  }
+
+  function offerCrisisHelpForWaiting() {
+    history.forEach(function (entry) {
+      if (entry.from === "user" && entry.state !== "sent") offerCrisisHelp(entry);
     });
   }
 
@@ -359,10 +420,8 @@
     turnStart = showUserMessage(entry);
     queue(entry);
     scrollToTurn();
-    if (cannotReach()) {
-      unreachable();
-      if (isCrisis(shownText)) showLocalCrisisResources();
-    }
+    if (cannotReach()) unreachable();
+    if (!canSend()) offerCrisisHelp(entry);
   }
 
   // --- What the bot sends ---
@@ -497,6 +556,12 @@
       (crisis && crisis.help_line ? " " + crisis.help_line : "");
   }
 
+  function refreshNotice() {
+    if (!ui.status || ui.status.hidden) return;
+    if (originRefused) showRefusedNotice();
+    else unreachable();
+  }
+
   function unreachable() {
     if (originRefused) return;
     ui.typing.hidden = true;
@@ -507,6 +572,11 @@
 
   function goneOffline() {
     if (socket) socket.disconnect();
+  }
+
+  function backOnline() {
+    if (!crisis) loadCrisisResources();
+    if (socket) connect();
   }
 
   function connect() {
@@ -530,9 +600,10 @@
       sessionId = confirmed;
       sessionConfirmed = true;
       connectionLost = false;
-      sessionStorage.setItem(STORE_SESSION, sessionId);
+      store.set(STORE_SESSION, sessionId);
       showStatus("");
-      if (isNew && history.length === 0) socket.emit("user_uttered", { message: "/greet", session_id: sessionId });
+      var greeted = history.some(function (entry) { return entry.from === "bot" && !entry.local; });
+      if (isNew && !greeted) socket.emit("user_uttered", { message: "/greet", session_id: sessionId });
       flush();
     });
     socket.on("bot_uttered", function (message) {
@@ -545,6 +616,7 @@
     socket.on("connect_error", function () {
       connectionLost = true;
       unreachable();
+      offerCrisisHelpForWaiting();
       checkOrigin();
     });
     socket.on("disconnect", function () {
@@ -552,6 +624,7 @@
       connectionLost = true;
       requeueInFlight();
       unreachable();
+      offerCrisisHelpForWaiting();
     });
   }
 
@@ -561,8 +634,15 @@
     if (typeof fetch !== "function") return;
     fetch(new URL("webhooks/socketio/origin", settings.server.replace(/\/?$/, "/")).href, { credentials: "omit", cache: "no-store" })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (answer) { if (answer && answer.accepted === false) refuseOrigin(answer.origin); })
+      .then(function (answer) {
+        // Only a refusal of this very page counts (a proxy or a same-site page sends no origin).
+        if (answer && answer.accepted === false && answer.origin === window.location.origin) refuseOrigin(answer.origin);
+      })
       .catch(function () { /* the server itself cannot be reached: socket.io keeps retrying */ });
+  }
+
+  function showRefusedNotice() {
+    showStatus("Sorry, the assistant is not available on this website." + helpText());
   }
 
   function refuseOrigin(origin) {
@@ -571,13 +651,15 @@
     socket.io.reconnection(false);
     socket.disconnect();
     ui.typing.hidden = true;
-    showStatus("Sorry, the assistant is not available on this website." + helpText());
+    showRefusedNotice();
     console.error("KAP widget: the assistant at " + settings.server + " refuses connections from this website (" +
       origin + "). Add \"" + origin + "\" to website_origins in the assistant's clinic.yml, then restart the assistant.");
   }
 
   loadCrisisResources();
   build();
-  replay();
-  if (sessionStorage.getItem(STORE_OPEN)) setOpen(true);
+  checkForTwin(function () {
+    replay();
+    if (store.get(STORE_OPEN)) setOpen(true);
+  });
 })();
