@@ -22,7 +22,7 @@ export RASA_TELEMETRY_ENABLED := false
 PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
   $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 
-.PHONY: install train run test bench report audit clean system-packages
+.PHONY: install train run test check bench report audit clean system-packages
 
 install: $(VENV)/.installed
 
@@ -65,6 +65,10 @@ run: $(MODEL) $(WIDGET_VENDOR)
 
 test: $(MODEL) $(WIDGET_VENDOR) system-packages
 	$(BIN)/python -m pytest
+
+# The fast tier: every test that needs neither the trained model nor a server (well under a minute).
+check: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not e2e"
 
 # Answer quality against a TF-IDF baseline, latency, load, training and start-up: results/.
 bench: $(MODEL)

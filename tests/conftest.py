@@ -1,4 +1,8 @@
-"""Session-wide fixtures: the trained model (trained at most once) and the running servers."""
+"""Session-wide fixtures: the trained model (trained at most once) and the running servers.
+
+Every test that needs the trained model (directly or through the servers) is marked `e2e`;
+`make check` runs the others, the fast tier, in well under a minute.
+"""
 
 import subprocess
 import sys
@@ -11,6 +15,12 @@ from bot.servers import BotServers, child_env, free_port
 
 MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "model" in item.fixturenames:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
