@@ -128,6 +128,17 @@ async def converse(
     return [{"recipient_id": sender, "text": fallback["text"]}]
 
 
+def webhook_blueprint(name: Text) -> Blueprint:
+    """A channel's blueprint with Rasa's health route: GET / answers {"status": "ok"}."""
+    webhook = Blueprint(name, __name__)
+
+    @webhook.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    return webhook
+
+
 class GuardedRestInput(RestInput):
     """Rasa's REST channel with input checks and a guaranteed reply."""
 
@@ -138,11 +149,7 @@ class GuardedRestInput(RestInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[None]]
     ) -> Blueprint:
-        webhook = Blueprint("guarded_rest_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint("guarded_rest_webhook")
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

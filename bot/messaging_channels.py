@@ -39,7 +39,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from twilio.request_validator import RequestValidator
 
-from bot.channels import GuardedInput
+from bot.channels import GuardedInput, webhook_blueprint
 
 logger = logging.getLogger(__name__)
 
@@ -254,11 +254,7 @@ class SignedFacebookInput(FacebookInput):
     api_url: Optional[Text] = None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("guarded_fb_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        webhook = webhook_blueprint("guarded_fb_webhook")
 
         @webhook.route("/webhook", methods=["GET"])
         async def verify_token(request: Request) -> HTTPResponse:
