@@ -7,6 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/kap.tar.gz
 TRAINING_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) bot/crisis_guard.py
+# The names of those files, rewritten (and so newer than the model) only when one is added or
+# removed: a deleted training file must retrain the model too, which its date alone cannot do.
+TRAINING_FILES := models/training-files.txt
+$(shell mkdir -p models; ls $(TRAINING_DATA) | cmp -s - $(TRAINING_FILES) || ls $(TRAINING_DATA) > $(TRAINING_FILES))
 WIDGET_VENDOR := bot/web/vendor/socket.io.min.js
 CHROMIUM := /usr/bin/chromium
 ENDPOINTS ?= endpoints.yml
@@ -55,7 +59,7 @@ system-packages:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-$(MODEL): $(VENV)/.installed $(TRAINING_DATA)
+$(MODEL): $(VENV)/.installed $(TRAINING_DATA) $(TRAINING_FILES)
 	$(BIN)/rasa train --config config.yml --domain domain.yml \
 	  --data data/nlu data/stories data/rules --out models --fixed-model-name kap
 	touch $@
