@@ -1,10 +1,10 @@
-"""REST helpers for the end-to-end tests: a turn of conversation, its texts, a GET."""
+"""HTTP helpers for the end-to-end tests: a REST turn of conversation, its texts, a GET."""
 
 import json
 import urllib.error
 import urllib.request
 from email.message import Message
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional
 
 from bot.rest_client import post
 
@@ -21,11 +21,17 @@ def texts(replies: List[Dict[str, Any]]) -> List[str]:
     return [r["text"] for r in replies if "text" in r]
 
 
-def get(url: str, headers: Optional[Dict[str, str]] = None) -> Tuple[int, Message]:
-    """GETs a URL; returns (status, response headers), repeated headers kept (`get_all`)."""
+class Response(NamedTuple):
+    status: int
+    headers: Message
+    text: str
+
+
+def get(url: str, headers: Optional[Dict[str, str]] = None) -> Response:
+    """GETs a URL, also for 4xx/5xx; repeated response headers are kept (`headers.get_all`)."""
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers
+            return Response(response.status, response.headers, response.read().decode("utf-8", "replace"))
     except urllib.error.HTTPError as error:
-        return error.code, error.headers
+        return Response(error.code, error.headers, error.read().decode("utf-8", "replace"))

@@ -14,8 +14,6 @@ import json
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
@@ -36,6 +34,7 @@ from bot.messaging_channels import (
 from bot.responses import render
 from bot.rest_client import post
 from bot.servers import BotServers, free_port
+from tests.rest_client import get
 
 PUBLIC = "https://bot.clinic.example/webhooks"
 SECRETS = {
@@ -183,15 +182,6 @@ def messaging(model, platforms, tmp_path_factory):
                          credentials=workdir / "credentials.yml", env=SECRETS)
     with servers:
         yield servers
-
-
-def get_text(url: str) -> Tuple[int, str]:
-    """GETs a URL; returns (status, body text), also for 4xx."""
-    try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def new_id() -> int:
@@ -357,10 +347,11 @@ def test_slack_answers_its_url_verification_and_refuses_bad_signatures(messaging
 def test_messenger_verify_token_handshake(messaging):
     def handshake(token):
         query = urlencode({"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "1158201444"})
-        return get_text(f"{messaging.url}/webhooks/facebook/webhook?{query}")
+        return get(f"{messaging.url}/webhooks/facebook/webhook?{query}")
 
-    assert handshake(SECRETS["FACEBOOK_VERIFY_TOKEN"]) == (200, "1158201444")
-    assert handshake("not-the-verify-token")[0] == 403
+    accepted = handshake(SECRETS["FACEBOOK_VERIFY_TOKEN"])
+    assert (accepted.status, accepted.text) == (200, "1158201444")
+    assert handshake("not-the-verify-token").status == 403
 
 
 def test_messenger_refuses_events_without_a_valid_sha256_signature(messaging, platforms):
