@@ -13,7 +13,10 @@ from bot.servers import BotServers, ServerError
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Checks the knowledge and clinic settings, starts both servers, waits for Ctrl-C."""
+    """Checks the knowledge and clinic settings, starts both servers, waits for Ctrl-C.
+
+    Rasa calls the action server at ACTION_SERVER_URL when it is set (as endpoints.prod.yml
+    says), else the one started here."""
     try:
         load_knowledge()
         load_clinic()
@@ -27,7 +30,8 @@ def serve(args: argparse.Namespace) -> int:
         token = os.environ.get("RASA_API_TOKEN")
         api = ["--enable-api", "--auth-token", token] if token else []
         with BotServers(args.model, args.port, args.actions_port, args.logs, args.interface,
-                        endpoints=args.endpoints, extra_args=api, web_port=args.web_port) as servers:
+                        endpoints=args.endpoints, extra_args=api, web_port=args.web_port,
+                        action_server_url=os.environ.get("ACTION_SERVER_URL")) as servers:
             print(
                 f"\nThe KAP FAQ assistant is up: REST channel at {servers.url}/webhooks/rest/webhook\n"
                 f"Talk to it with:\n"

@@ -2,7 +2,7 @@
 
 Used by `make run` (python -m bot serve) and by the end-to-end tests, which start the real
 servers on free loopback ports. The Rasa server is pointed at the action server through a
-generated copy of endpoints.yml carrying the chosen port.
+generated copy of endpoints.yml carrying the chosen port (or the action server URL it is given).
 """
 
 from __future__ import annotations
@@ -27,12 +27,16 @@ class ServerError(RuntimeError):
     """A server did not come up in time, or stopped while starting."""
 
 
+# What every server process gets, here and in the Docker image (the Dockerfile's ENV, checked by
+# tests/test_recipes.py): quiet TensorFlow, no telemetry, and SANIC_REQUEST_MAX_SIZE: Sanic refuses
+# bodies over 1 MB before reading them (the REST channel's own limit, 200 kB, is checked after).
+SERVER_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
+              "SANIC_REQUEST_MAX_SIZE": "1000000"}
+
+
 def child_env() -> Dict[str, str]:
-    """The environment for Rasa processes: the project importable, no telemetry, quiet TF."""
-    # SANIC_REQUEST_MAX_SIZE: Sanic refuses bodies over 1 MB before reading them (the REST
-    # channel's own limit, 200 kB, is checked after).
-    return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), TF_CPP_MIN_LOG_LEVEL="2",
-                RASA_TELEMETRY_ENABLED="false", SANIC_REQUEST_MAX_SIZE="1000000")
+    """The environment for Rasa processes: the project importable, and SERVER_ENV."""
+    return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), **SERVER_ENV)
 
 
 def free_port() -> int:
@@ -80,6 +84,7 @@ class BotServers:
         callback_url: Optional[str] = None,
         web_port: Optional[int] = None,
         project: Path = PROJECT_ROOT,
+        action_server_url: Optional[str] = None,
     ) -> None:
         self.model = Path(model)
         self.rasa_port = rasa_port
@@ -95,6 +100,8 @@ class BotServers:
         self.callback_url = callback_url
         self.web_port = web_port
         self.project = Path(project)
+        # The URL Rasa calls for actions: the action server started here unless one is given.
+        self.action_server_url = action_server_url or f"{self.actions_url}/webhook"
         self.web: Optional[subprocess.Popen] = None
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
@@ -123,7 +130,7 @@ class BotServers:
     def _endpoints_for_this_run(self) -> Path:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         endpoints = yaml.safe_load(self.endpoints.read_text("utf-8")) or {}
-        endpoints.setdefault("action_endpoint", {})["url"] = f"{self.actions_url}/webhook"
+        endpoints.setdefault("action_endpoint", {})["url"] = self.action_server_url
         if self.tracker_db is not None:
             # The configured kind of SQL store (and its own settings), on a SQLite file.
             configured = endpoints.get("tracker_store") or {}

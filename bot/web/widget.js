@@ -653,7 +653,7 @@
     ui.typing.hidden = true;
     showRefusedNotice();
     console.error("KAP widget: the assistant at " + settings.server + " refuses connections from this website (" +
-      origin + "). Add \"" + origin + "\" to website_origins in the assistant's clinic.yml, then restart the assistant.");
+      origin + "). Add \"" + origin + "\" to website_origins in the assistant's clinic.yml.");
   }
 
   loadCrisisResources();
