@@ -1,70 +1,110 @@
 """The clinic's settings (clinic.yml): contact details and crisis resources.
 
 They are kept apart from the curated answers because each clinic changes them, and the bot reads
-them on every reply so that a change needs no retraining.
+them on every reply so that a change needs no retraining. The models below are the file's schema,
+checked by pydantic so that a mistake is reported by field when the servers start (or, on a later
+edit, logged) rather than found in a patient's reply; see bot/yaml_models.py.
 """
-
-from __future__ import annotations
 
 import logging
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-import yaml
+from pydantic import Field, conint, validator
 
 from bot import PROJECT_ROOT
+from bot.yaml_models import Model, Text, load_yaml
 
 logger = logging.getLogger(__name__)
 
 CLINIC_FILE = Path(os.environ.get("KAP_CLINIC_FILE", PROJECT_ROOT / "clinic.yml"))
+# A whole number above zero, written as one (not "15", not true).
+PositiveInt = conint(strict=True, gt=0)
 
 
 class ClinicConfigError(ValueError):
     """clinic.yml is missing, unreadable, or lacks a field the bot needs."""
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(Model):
     """Something a phone can tap: a tel:, sms: or https: address and what it says."""
 
-    label: str
-    href: str
+    label: Text
+    href: Text
+
+    @validator("href")
+    def _tappable(cls, href: str) -> str:
+        if not href.startswith(("tel:", "sms:", "https://")):
+            raise ValueError("must start with tel:, sms: or https://")
+        return href
 
 
-@dataclass(frozen=True)
-class CrisisResource:
-    name: str
-    how: str
+class CrisisResource(Model):
+    name: Text
+    how: Text
     links: Tuple[Link, ...] = ()
 
 
-@dataclass(frozen=True)
-class CrisisLines:
-    """The short crisis lines of the clinic's country (see clinic.yml, `crisis_lines`)."""
+class CrisisLines(Model):
+    """The short crisis lines of one country (see clinic.yml, `crisis_lines`)."""
 
-    help_line: str
-    reminder: str
-    poisoning: str
-    someone_else: str
+    help_line: Text
+    reminder: Text
+    poisoning: Text
+    someone_else: Text
 
 
-@dataclass(frozen=True)
-class Clinic:
-    name: str
-    phone: str
-    email: str
-    hours: str
-    country: str
+class CareTeam(Model):
+    phone: Text
+    email: Text
+    hours: Text
+
+
+class Clinic(Model):
+    name: Text
+    care_team: CareTeam
+    country: Text
     crisis_resources: Dict[str, Tuple[CrisisResource, ...]]
-    elsewhere: str
-    lines: CrisisLines
+    elsewhere: Text
+    lines_by_country: Dict[str, CrisisLines] = Field(alias="crisis_lines")
     website_origins: Tuple[str, ...]
-    max_message_chars: int
-    reply_timeout_seconds: int
-    retention_days: int
+    max_message_chars: PositiveInt
+    reply_timeout_seconds: PositiveInt
+    retention_days: PositiveInt
+
+    @validator("crisis_resources", "lines_by_country")
+    def _covers_the_clinics_country(
+        cls, by_country: Dict[str, Any], values: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        country = values.get("country")
+        if country is not None and not by_country.get(country):
+            raise ValueError(f"has no entry for the clinic's country ({country})")
+        return by_country
+
+    @validator("website_origins", each_item=True)
+    def _an_origin(cls, origin: str) -> str:
+        if not re.fullmatch(r"https?://[^/\s*]+", origin):
+            raise ValueError(f"{origin!r} is not an origin like https://clinic.example")
+        return origin
+
+    @property
+    def phone(self) -> str:
+        return self.care_team.phone
+
+    @property
+    def email(self) -> str:
+        return self.care_team.email
+
+    @property
+    def hours(self) -> str:
+        return self.care_team.hours
+
+    @property
+    def lines(self) -> CrisisLines:
+        """The crisis lines of the clinic's country."""
+        return self.lines_by_country[self.country]
 
     def crisis_lines(self) -> str:
         """The crisis reply's resources: the clinic's country's, one per line, then one line for
@@ -100,91 +140,9 @@ class Clinic:
         ]
 
 
-def _text(mapping: Any, field: str, where: str) -> str:
-    value = mapping.get(field) if isinstance(mapping, dict) else None
-    if not isinstance(value, str) or not value.strip():
-        raise ClinicConfigError(f"{where}: '{field}' must be a non-empty text")
-    return " ".join(value.split())
-
-
-def _origins(raw: Dict[str, Any], where: str) -> Tuple[str, ...]:
-    origins = raw.get("website_origins")
-    if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
-        raise ClinicConfigError(f"{where}: 'website_origins' must be a list of origins")
-    for origin in origins:
-        if origin == "*" or not re.fullmatch(r"https?://[^/\s*]+", origin):
-            raise ClinicConfigError(f"{where}: website_origins: {origin!r} is not an origin like https://clinic.example")
-    return tuple(origins)
-
-
-LINK_SCHEMES = ("tel:", "sms:", "https://")
-
-
-def _links(entry: Any, where: str) -> Tuple[Link, ...]:
-    links = entry.get("links", []) if isinstance(entry, dict) else []
-    if not isinstance(links, list):
-        raise ClinicConfigError(f"{where}: 'links' must be a list of {{label, href}}")
-    checked = []
-    for i, link in enumerate(links):
-        label, href = _text(link, "label", f"{where}: links[{i}]"), _text(link, "href", f"{where}: links[{i}]")
-        if not href.startswith(LINK_SCHEMES):
-            raise ClinicConfigError(f"{where}: links[{i}]: 'href' must start with tel:, sms: or https://")
-        checked.append(Link(label, href))
-    return tuple(checked)
-
-
-def _crisis_lines(raw: Dict[str, Any], country: str, where: str) -> CrisisLines:
-    lines = (raw.get("crisis_lines") or {}).get(country) if isinstance(raw.get("crisis_lines"), dict) else None
-    where = f"{where}: crisis_lines: {country}"
-    return CrisisLines(*(_text(lines, field, where) for field in ("help_line", "reminder", "poisoning", "someone_else")))
-
-
-def _positive_int(raw: Dict[str, Any], field: str, where: str) -> int:
-    value = raw.get(field)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ClinicConfigError(f"{where}: '{field}' must be a positive whole number")
-    return value
-
-
 def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
-    """Read clinic.yml and check every field; the error names the one at fault."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise ClinicConfigError(f"cannot read {path}: {error}") from error
-    if not isinstance(raw, dict):
-        raise ClinicConfigError(f"{path}: expected a mapping of settings")
-    care_team = raw.get("care_team")
-    country = _text(raw, "country", str(path))
-    resources = raw.get("crisis_resources")
-    if not isinstance(resources, dict) or not isinstance(resources.get(country), list) or not resources[country]:
-        raise ClinicConfigError(
-            f"{path}: 'crisis_resources' must list, by country, the resources of the clinic's country ({country})"
-        )
-    return Clinic(
-        name=_text(raw, "name", str(path)),
-        phone=_text(care_team, "phone", f"{path}: care_team"),
-        email=_text(care_team, "email", f"{path}: care_team"),
-        hours=_text(care_team, "hours", f"{path}: care_team"),
-        country=country,
-        crisis_resources={
-            name: tuple(
-                CrisisResource(
-                    _text(r, "name", f"{path}: crisis_resources: {name}[{i}]"),
-                    _text(r, "how", f"{path}: crisis_resources: {name}[{i}]"),
-                    _links(r, f"{path}: crisis_resources: {name}[{i}]"),
-                )
-                for i, r in enumerate(entries if isinstance(entries, list) else [None])
-            )
-            for name, entries in resources.items()
-        },
-        elsewhere=_text(raw, "elsewhere", str(path)),
-        lines=_crisis_lines(raw, country, str(path)),
-        website_origins=_origins(raw, str(path)),
-        max_message_chars=_positive_int(raw, "max_message_chars", str(path)),
-        reply_timeout_seconds=_positive_int(raw, "reply_timeout_seconds", str(path)),
-        retention_days=_positive_int(raw, "retention_days", str(path)),
-    )
+    """Read clinic.yml and check every field; the error names each one at fault."""
+    return load_yaml(path, Clinic, ClinicConfigError)
 
 
 _current: Dict[Path, Tuple[Tuple[int, int], Clinic]] = {}

@@ -1,26 +1,26 @@
 """The clinic's curated knowledge: topics, quotes and citations, read from data/knowledge/.
 
-Answers, quotes and references live only in those YAML files; this module loads them, checks
-that they hang together (every quote names a known citation, every topic a unique intent) and
-renders citations as text or as a structured payload. Checks against the source document itself
-(quotes verbatim, every statement covered) are in tests/test_knowledge.py.
+Answers, quotes and references live only in those YAML files; the models below are their
+schema. pydantic checks every field, and that the files hang together (every quote names a known
+citation, every topic a unique intent), naming the file and field at fault (see
+bot/yaml_models.py); the models also render citations as text or as a structured payload. Checks
+against the source document itself (quotes verbatim, every statement covered) are in
+tests/test_knowledge.py.
 """
-
-from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Literal, Optional, Tuple
 
-import yaml
+from pydantic import Extra, Field, root_validator, validator
 
 from bot import PROJECT_ROOT
+from bot.yaml_models import Model, Text, load_yaml
 
 KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
 SOURCE_DOCUMENT = KNOWLEDGE_DIR / "kap_effectiveness.txt"
-CITATION_KINDS = ("article", "summary", "document", "unnamed")
 PAYLOAD_FIELDS = ("authors", "year", "title", "journal", "volume", "pages", "doi", "pmid", "url")
 
 
@@ -48,14 +48,36 @@ def document_statements(text: Optional[str] = None) -> List[str]:
     return [s for s in statements if not s.endswith(("?", ":"))]
 
 
-@dataclass(frozen=True)
-class Citation:
+# While load_knowledge() runs: the ids of citations.yml, each with its citation once it is read.
+_CITED: ContextVar[Dict[str, Optional["Citation"]]] = ContextVar("cited")
+
+
+def _cited(cid: Any) -> "Citation":
+    """The citation an id names (a pre-validator for the fields that name one)."""
+    cited = _CITED.get()
+    if cid not in cited:
+        raise ValueError(f"unknown citation {cid!r}")
+    if cited[cid] is None:  # only while citations.yml is read, where only articles are named
+        raise ValueError(f"citation {cid!r} is not an article, or has errors of its own")
+    return cited[cid]
+
+
+def _with_keys(entries: Any, name: str) -> Any:
+    """A mapping's entries, each given its key as field `name`; anything else is left for
+    pydantic to reject."""
+    if not isinstance(entries, dict):
+        return entries
+    return {key: {**entry, name: key} if isinstance(entry, dict) else entry for key, entry in entries.items()}
+
+
+class Citation(Model):
     """Where a statement comes from: a published article, the clinic's sheet, or unnamed studies."""
 
     id: str
-    kind: str
-    short: str
+    kind: Literal["article", "summary", "document", "unnamed"]
+    short: Text
     note: str = ""
+    # The article a summary summarises (named by its id in citations.yml).
     of: Optional["Citation"] = None
     authors: Tuple[str, ...] = ()
     year: Optional[int] = None
@@ -66,6 +88,25 @@ class Citation:
     doi: Optional[str] = None
     pmid: Optional[str] = None
     url: Optional[str] = None
+
+    class Config:
+        extra = Extra.forbid
+
+    _of = validator("of", pre=True, allow_reuse=True)(_cited)
+
+    @validator(*PAYLOAD_FIELDS, always=True)
+    def _complete_if_article(cls, value: Any, values: Dict[str, Any]) -> Any:
+        if values.get("kind") == "article" and value in (None, "", ()):
+            raise ValueError("required for an article")
+        return value
+
+    @root_validator(skip_on_failure=True)
+    def _summary_of_an_article(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if values["kind"] == "summary" and getattr(values["of"], "kind", None) != "article":
+            raise ValueError("a summary must name in 'of' the article it summarises")
+        if values["kind"] != "summary" and values["of"] is not None:
+            raise ValueError("only a summary names a work in 'of'")
+        return values
 
     @property
     def work(self) -> "Citation":
@@ -99,12 +140,40 @@ class Citation:
         return fields
 
 
-@dataclass(frozen=True)
-class Quote:
+Citation.update_forward_refs()
+
+
+class _Citations(Model):
+    """citations.yml. Articles are read first, and each citation is recorded as it is read, so
+    that summaries (and then topics.yml) can name it."""
+
+    citations: Dict[str, Citation]
+
+    @validator("citations", pre=True)
+    def _ids_articles_first(cls, entries: Any) -> Any:
+        entries = _with_keys(entries, "id")
+        if not isinstance(entries, dict):
+            return entries
+        _CITED.get().update(dict.fromkeys(entries))
+
+        def is_article(entry: Any) -> bool:
+            return isinstance(entry, dict) and entry.get("kind") == "article"
+
+        return dict(sorted(entries.items(), key=lambda item: not is_article(item[1])))
+
+    @validator("citations", each_item=True)
+    def _record(cls, citation: Citation) -> Citation:
+        _CITED.get()[citation.id] = citation
+        return citation
+
+
+class Quote(Model):
     """Words taken verbatim from the source document, and whose words they are."""
 
-    text: str
-    citation: Citation
+    text: Text
+    citation: Citation = Field(alias="source")
+
+    _source = validator("citation", pre=True, allow_reuse=True)(_cited)
 
     def as_text(self) -> str:
         """The quote with its short citation, as one plain-text message."""
@@ -121,33 +190,63 @@ class Quote:
         }
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(Model):
     """One curated answer: what the bot says for one intent, and what backs it."""
 
     key: str
-    intent: str
-    title: str
-    example: str
-    answer: str
-    quotes: Tuple[Quote, ...]
+    intent: Text
+    title: Text
+    example: Text
+    answer: Text
+    quotes: Tuple[Quote, ...] = ()
     sources: Tuple[Citation, ...]
-    more: str
+    more: Text
     # Whether the answer is followed by the full references of its sources (the sources overview).
     full_references: bool = False
+
+    _sources = validator("sources", pre=True, each_item=True, allow_reuse=True)(_cited)
+
+    @validator("sources")
+    def _not_empty(cls, sources: Tuple[Citation, ...]) -> Tuple[Citation, ...]:
+        if not sources:
+            raise ValueError("must name at least one citation")
+        return sources
 
     def source_text(self) -> str:
         """The full citation of everything the answer rests on."""
         return "\n\n".join(source.full_text() for source in self.sources)
 
 
-@dataclass(frozen=True)
-class Knowledge:
-    """All topics and citations, looked up by topic key or by intent."""
+class Knowledge(Model):
+    """All topics (topics.yml) and citations (citations.yml), looked up by topic key or by intent."""
 
-    topics: Dict[str, Topic]
     citations: Dict[str, Citation]
-    suggestions: Tuple[Topic, ...]
+    topics: Dict[str, Topic]
+    # The keys of the topics offered as example questions (see `suggestions`).
+    suggestion_keys: Tuple[str, ...] = Field((), alias="suggestions")
+
+    @validator("topics", pre=True)
+    def _keys(cls, entries: Any) -> Any:
+        return _with_keys(entries, "key")
+
+    @validator("topics")
+    def _one_topic_per_intent(cls, topics: Dict[str, Topic]) -> Dict[str, Topic]:
+        intents = [topic.intent for topic in topics.values()]
+        repeated = sorted({intent for intent in intents if intents.count(intent) > 1})
+        if repeated:
+            raise ValueError(f"intents answered by more than one topic: {repeated}")
+        return topics
+
+    @validator("suggestion_keys", each_item=True)
+    def _a_topic(cls, key: str, values: Dict[str, Any]) -> str:
+        if "topics" in values and key not in values["topics"]:
+            raise ValueError(f"unknown topic {key!r}")
+        return key
+
+    @property
+    def suggestions(self) -> Tuple[Topic, ...]:
+        """The topics offered as example questions (buttons) on greeting, help and fallback."""
+        return tuple(self.topics[key] for key in self.suggestion_keys)
 
     def topic(self, key: Optional[str]) -> Optional[Topic]:
         return self.topics.get(key) if key else None
@@ -160,87 +259,14 @@ class Knowledge:
         return [topic.intent for topic in self.topics.values()]
 
 
-def _require(mapping: Dict[str, Any], field: str, where: str) -> Any:
-    value = mapping.get(field)
-    if value in (None, "", []):
-        raise KnowledgeError(f"{where}: '{field}' is missing or empty")
-    return value
-
-
-def _load_citations(raw: Dict[str, Any]) -> Dict[str, Citation]:
-    citations: Dict[str, Citation] = {}
-    # Articles first, so that summaries can point at them.
-    for cid, entry in sorted(raw.items(), key=lambda item: item[1].get("kind") != "article"):
-        where = f"citations.yml: {cid}"
-        kind = _require(entry, "kind", where)
-        if kind not in CITATION_KINDS:
-            raise KnowledgeError(f"{where}: kind '{kind}' is not one of {CITATION_KINDS}")
-        fields = {k: v for k, v in entry.items() if k not in ("kind", "of", "authors")}
-        of = None
-        if kind == "summary":
-            of = citations.get(_require(entry, "of", where))
-            if of is None or of.kind != "article":
-                raise KnowledgeError(f"{where}: 'of' must name an article")
-        if kind == "article":
-            for field in PAYLOAD_FIELDS:
-                _require(entry, field, where)
-        citations[cid] = Citation(
-            id=cid,
-            kind=kind,
-            of=of,
-            authors=tuple(entry.get("authors", ())),
-            short=_require(entry, "short", where),
-            **{k: v for k, v in fields.items() if k != "short"},
-        )
-    return citations
-
-
-def _load_topic(key: str, entry: Dict[str, Any], citations: Dict[str, Citation]) -> Topic:
-    where = f"topics.yml: {key}"
-
-    def citation(cid: str) -> Citation:
-        if cid not in citations:
-            raise KnowledgeError(f"{where}: unknown citation '{cid}'")
-        return citations[cid]
-
-    quotes = tuple(
-        Quote(normalise_space(_require(q, "text", where)), citation(_require(q, "source", where)))
-        for q in entry.get("quotes") or ()
-    )
-    return Topic(
-        key=key,
-        intent=_require(entry, "intent", where),
-        title=_require(entry, "title", where),
-        example=_require(entry, "example", where),
-        answer=normalise_space(_require(entry, "answer", where)),
-        quotes=quotes,
-        sources=tuple(citation(cid) for cid in _require(entry, "sources", where)),
-        more=normalise_space(_require(entry, "more", where)),
-        full_references=bool(entry.get("full_references", False)),
-    )
-
-
 def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
-    """Read and cross-check topics.yml and citations.yml; raise KnowledgeError on any fault."""
+    """Read and cross-check citations.yml and topics.yml; raise KnowledgeError on any fault."""
+    token = _CITED.set({})
     try:
-        citations_raw = yaml.safe_load((directory / "citations.yml").read_text("utf-8"))
-        topics_raw = yaml.safe_load((directory / "topics.yml").read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise KnowledgeError(f"cannot read the knowledge files in {directory}: {error}") from error
-    try:
-        citations = _load_citations(citations_raw["citations"])
-        topics = {key: _load_topic(key, entry, citations) for key, entry in topics_raw["topics"].items()}
-    except (KeyError, TypeError, AttributeError) as error:
-        raise KnowledgeError(f"the knowledge files in {directory} are not laid out as expected: {error!r}") from error
-    intents = [topic.intent for topic in topics.values()]
-    repeated = sorted({intent for intent in intents if intents.count(intent) > 1})
-    if repeated:
-        raise KnowledgeError(f"topics.yml: intents answered by more than one topic: {repeated}")
-    unknown = [key for key in topics_raw.get("suggestions", ()) if key not in topics]
-    if unknown:
-        raise KnowledgeError(f"topics.yml: suggestions name unknown topics: {unknown}")
-    suggestions = tuple(topics[key] for key in topics_raw.get("suggestions", ()))
-    return Knowledge(topics=topics, citations=citations, suggestions=suggestions)
+        citations = load_yaml(directory / "citations.yml", _Citations, KnowledgeError).citations
+        return load_yaml(directory / "topics.yml", Knowledge, KnowledgeError, citations=citations)
+    finally:
+        _CITED.reset(token)
 
 
 @functools.lru_cache(maxsize=None)

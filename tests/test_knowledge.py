@@ -160,7 +160,7 @@ def edit_yaml(path, change):
 def test_a_quote_naming_an_unknown_citation_is_an_error(knowledge_copy):
     edit_yaml(knowledge_copy / "topics.yml",
               lambda d: d["topics"]["pain"]["quotes"][0].update(source="nobody2020"))
-    with pytest.raises(KnowledgeError, match="pain: unknown citation 'nobody2020'"):
+    with pytest.raises(KnowledgeError, match=r"topics.pain.quotes\[0\].source: unknown citation 'nobody2020'"):
         load_knowledge(knowledge_copy)
 
 
@@ -173,14 +173,30 @@ def test_two_topics_for_one_intent_is_an_error(knowledge_copy):
 
 def test_an_empty_answer_is_an_error(knowledge_copy):
     edit_yaml(knowledge_copy / "topics.yml", lambda d: d["topics"]["trust"].update(answer=""))
-    with pytest.raises(KnowledgeError, match="trust: 'answer' is missing"):
+    with pytest.raises(KnowledgeError, match="topics.trust.answer: must not be empty"):
         load_knowledge(knowledge_copy)
 
 
 def test_an_incomplete_article_reference_is_an_error(knowledge_copy):
     edit_yaml(knowledge_copy / "citations.yml",
               lambda d: d["citations"]["drozdz2022"].pop("doi"))
-    with pytest.raises(KnowledgeError, match="drozdz2022: 'doi'"):
+    with pytest.raises(KnowledgeError, match="citations.drozdz2022.doi: required for an article"):
+        load_knowledge(knowledge_copy)
+
+
+def test_a_summary_must_name_an_article_wherever_it_is_listed(knowledge_copy):
+    path = knowledge_copy / "citations.yml"
+    citations = yaml.safe_load(path.read_text("utf-8"))["citations"]
+    summary = citations.pop("drozdz2022_summary")
+
+    def write_summary_first(of):
+        listed = {"drozdz2022_summary": {**summary, "of": of}, **citations}
+        path.write_text(yaml.safe_dump({"citations": listed}, allow_unicode=True, sort_keys=False), "utf-8")
+
+    write_summary_first("drozdz2022")
+    assert load_knowledge(knowledge_copy).citations["drozdz2022_summary"].work.id == "drozdz2022"
+    write_summary_first("clinic_document")
+    with pytest.raises(KnowledgeError, match=r"citations\.drozdz2022_summary\.of: .*not an article"):
         load_knowledge(knowledge_copy)
 
 
