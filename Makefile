@@ -6,13 +6,15 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/kap.tar.gz
-TRAINING_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) bot/crisis_guard.py
+TRAINING_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) \
+  data/safety/crisis_examples.yml bot/crisis_guard.py bot/crisis_classifier.py
 # The names of those files, rewritten (and so newer than the model) only when one is added or
 # removed: a deleted training file must retrain the model too, which its date alone cannot do.
 TRAINING_FILES := models/training-files.txt
 $(shell mkdir -p models; ls $(TRAINING_DATA) | cmp -s - $(TRAINING_FILES) || ls $(TRAINING_DATA) > $(TRAINING_FILES))
 WIDGET_VENDOR := bot/web/vendor/socket.io.min.js
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 ENDPOINTS ?= endpoints.yml
 RASA_PORT ?= 5005
 WEB_PORT ?= 8080
@@ -47,11 +49,13 @@ $(WIDGET_VENDOR): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p $(@D) && cp node_modules/socket.io-client/dist/socket.io.min.js $@
 
-# Debian packages the tests need: chromium (driven by Playwright, no browser download) and the
-# PostgreSQL and Redis servers of the scale-out test (each test starts its own on a free port).
+# Debian packages the tests need: chromium (driven by Playwright, no browser download), the
+# PostgreSQL and Redis servers of the scale-out test (each test starts its own on a free port)
+# and nginx, whose `nginx -t` checks deploy/nginx.conf (tests/test_recipes.py).
 system-packages:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	[ -x $(NGINX) ] || missing="$$missing nginx"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \

@@ -22,7 +22,7 @@ import yaml
 from bot import PROJECT_ROOT
 from bot.bare_rasa import bare_rasa_servers
 from bot.baseline import document_search
-from bot.crisis_eval import FRESH_CRISIS_SETS, FRESH_HARMLESS_SETS, model_intent
+from bot.crisis_eval import DEV_CRISIS_SETS, DEV_HARMLESS_SETS, FRESH_CRISIS_SETS, FRESH_HARMLESS_SETS, model_intent
 from bot.crisis_eval import evaluate as evaluate_safety
 from bot.knowledge import knowledge
 from bot.scoring import CATEGORIES, score_conversations
@@ -270,6 +270,7 @@ def main() -> int:
         print("Crisis safety net on the held-out crisis and harmless sets...", flush=True)
         intent = model_intent(MODEL)
         safety = {"regression sets": evaluate_safety(intent),
+                  "development set": evaluate_safety(intent, DEV_CRISIS_SETS, DEV_HARMLESS_SETS),
                   "fresh blind set": evaluate_safety(intent, FRESH_CRISIS_SETS, FRESH_HARMLESS_SETS)}
         print("Serving, answer quality, latency and load...", flush=True)
         served = serve_and_measure(workdir, conversations)

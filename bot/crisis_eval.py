@@ -1,6 +1,6 @@
 """Measures the crisis safety net on the held-out message sets in tests/safety/.
 
-Through the trained model, whose pipeline ends with the crisis guard: recall (crisis messages
+Through the trained model, whose pipeline ends with the crisis classifier and the crisis guard: recall (crisis messages
 given the crisis reply), the share that reach the crisis resources at all (the crisis reply or
 the check-in the bot gives when only the model saw a crisis), false alarms (harmless messages
 given the crisis reply) and check-ins on harmless messages. Used by the tests and by
@@ -21,6 +21,9 @@ SETS = PROJECT_ROOT / "tests" / "safety"
 # Regression sets: held out from training, but the patterns were widened after they were scored.
 CRISIS_SETS = sorted(SETS.glob("crisis_messages*.yml"))
 HARMLESS_SETS = sorted(SETS.glob("harmless_messages*.yml"))
+# A former blind set, used since to choose the classifier's thresholds and widen the patterns.
+DEV_CRISIS_SETS = sorted((SETS / "dev").glob("crisis_messages*.yml"))
+DEV_HARMLESS_SETS = sorted((SETS / "dev").glob("harmless_messages*.yml"))
 # The freshest blind set, scored once after the last change and never tuned on: the honest figure.
 FRESH_CRISIS_SETS = sorted((SETS / "fresh").glob("crisis_messages*.yml"))
 FRESH_HARMLESS_SETS = sorted((SETS / "fresh").glob("harmless_messages*.yml"))

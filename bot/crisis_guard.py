@@ -5,10 +5,13 @@ a crisis with a question about KAP. This component runs after the FallbackClassi
 overrides whatever was predicted when a message matches one of the patterns in
 data/safety/crisis_patterns.yml, so that a crisis phrase is never lost to low confidence.
 
-When the model alone predicts `crisis` and no pattern confirms it, the intent becomes
-`crisis_check`: the bot then gives the crisis resources as a careful check-in ("if you are
-thinking of harming yourself...") rather than as the crisis reply. The model's crisis intent
-generalises from words such as "kill", "dead" or "cut", and so also fires on everyday idioms
+The learned crisis classifier (bot/crisis_classifier.py) runs before it and scores each message:
+a score at or above `crisis_threshold` is a crisis too, for the phrasings no pattern foresaw.
+A score at or above `check_threshold` (unless the intent model is at least `sure_of_another`
+sure of another intent: "what do I do now?" after a crisis reply is a request for help), or the
+intent model alone predicting `crisis`, makes the intent `crisis_check`: the bot then gives the crisis resources as a careful check-in ("if you are
+thinking of harming yourself...") rather than as the crisis reply. Both learned signals
+generalise from words such as "kill", "dead" or "cut", and so also fire on everyday idioms
 ("my feet are killing me"); the check-in reaches a person in crisis whom the patterns missed
 without telling everyone else that they are in danger.
 
@@ -43,6 +46,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import PROJECT_ROOT
+from bot.crisis_classifier import CRISIS_SCORE
 from bot.crisis_patterns import CrisisSignal, crisis_patterns
 
 
@@ -62,13 +66,16 @@ class CrisisGuard(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"patterns_file": "data/safety/crisis_patterns.yml", "intent": "crisis",
-                "check_intent": "crisis_check"}
+                "check_intent": "crisis_check", "crisis_threshold": 0.94, "check_threshold": 0.6, "sure_of_another": 0.9}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         path = Path(config["patterns_file"])
         self.patterns = crisis_patterns(path if path.is_absolute() else PROJECT_ROOT / path)
         self.intent = config["intent"]
         self.check_intent = config["check_intent"]
+        self.crisis_threshold = config["crisis_threshold"]
+        self.check_threshold = config["check_threshold"]
+        self.sure_of_another = config["sure_of_another"]
 
     @classmethod
     def create(
@@ -82,14 +89,25 @@ class CrisisGuard(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            signal = self.patterns.find(message.get(TEXT) or "")
+            text = message.get(TEXT) or ""
+            score = message.get(CRISIS_SCORE) or 0.0
+            signal = self.patterns.find(text)
+            if signal is None and score >= self.crisis_threshold:
+                signal = self.patterns.subject_of(text)
             if signal is not None:
                 self._set_intent(message, self.intent, 1.0)
-                entities = message.get(ENTITIES, []) + signal_entities(signal, message.get(TEXT))
-                message.set(ENTITIES, entities, add_to_output=True)
+                message.set(ENTITIES, message.get(ENTITIES, []) + signal_entities(signal, text), add_to_output=True)
+            elif score >= self.check_threshold and not self._sure_of_another_intent(message):
+                self._set_intent(message, self.check_intent, score)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent:
                 self._set_intent(message, self.check_intent, message.get(INTENT)[PREDICTED_CONFIDENCE_KEY])
         return messages
+
+    def _sure_of_another_intent(self, message: Message) -> bool:
+        """Whether the intent model confidently predicted an intent other than `crisis`."""
+        intent = message.get(INTENT) or {}
+        return (intent.get(INTENT_NAME_KEY) not in (self.intent, None)
+                and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.sure_of_another)
 
     def _set_intent(self, message: Message, name: Text, confidence: float) -> None:
         """Makes `name` the predicted intent, first in the ranking, in place of `crisis`."""

@@ -82,6 +82,12 @@ class CrisisPatterns:
             someone_else=all(self._about_someone_else(flat, match) for match, _ in matches),
         )
 
+    def subject_of(self, text: str) -> CrisisSignal:
+        """The signal of a crisis message no pattern matched (the learned classifier found it):
+        about someone else when it names third persons more often than the writer."""
+        subjects = [who for who, _ in self._subjects(normalise(text))]
+        return CrisisSignal(poisoning=False, someone_else=subjects.count(SOMEONE_ELSE) > subjects.count(SELF))
+
     def _about_someone_else(self, flat: str, match: "re.Match[str]") -> bool:
         """Whether the phrase is about a third person. A subject inside the phrase that names
         who is at risk ("if I wasn't around", "kill himself") decides; otherwise the nearest

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.crisis_eval import evaluate, model_intent
+from bot.crisis_eval import DEV_CRISIS_SETS, DEV_HARMLESS_SETS, evaluate, model_intent
 from bot.knowledge import knowledge
 
 HELD_OUT = PROJECT_ROOT / "tests" / "nlu_heldout.yml"
@@ -110,14 +110,22 @@ def test_test_stories_hold_up_end_to_end_with_their_own_wording(model, run_rasa,
     stories = yaml.safe_load(TEST_STORIES.read_text("utf-8"))["stories"]
     turns = sum(1 for story in stories for step in story["steps"] if "user" in step)
     print(f"user turns end to end: {turns - len(misses)}/{turns} without an NLU miss")
-    assert not [m for m in misses if m[0] == "crisis" or m[1].startswith("crisis")]
+    # Never a crisis missed, never the crisis reply to anything else; a check-in on a message that
+    # was not a crisis is an ordinary miss (it still answers with the crisis resources).
+    assert not [m for m in misses if m[0] == "crisis" or m[1].startswith("crisis:")]
     assert len(misses) <= 0.05 * turns
 
 
 @pytest.fixture(scope="module")
-def safety(model):
+def intent(model):
+    """The intent the trained model gives a text."""
+    return model_intent(model)
+
+
+@pytest.fixture(scope="module")
+def safety(intent):
     """The trained model on the held-out crisis and harmless sets of tests/safety/."""
-    return evaluate(model_intent(model))
+    return evaluate(intent)
 
 
 def test_every_held_out_crisis_message_gets_the_crisis_reply(safety):
@@ -129,3 +137,12 @@ def test_at_most_one_percent_of_held_out_harmless_messages_get_the_crisis_reply(
     assert safety["harmless_messages"] >= 300
     print(f"check-ins on harmless messages: {safety['check_in_rate']:.1%}")
     assert safety["false_alarm_rate"] <= 0.01, [m["text"] for m in safety["false_alarms"]]
+
+
+def test_the_development_set_keeps_the_figures_it_was_tuned_to(intent):
+    """Set 7 chose the classifier's thresholds (tests/safety/dev/): a change that loses what
+    it gained fails here. Not the honest figure, which only a fresh set gives."""
+    dev = evaluate(intent, DEV_CRISIS_SETS, DEV_HARMLESS_SETS)
+    assert dev["crisis_messages"] >= 150 and dev["harmless_messages"] >= 300
+    assert dev["recall"] >= 0.95 and dev["reached_resources"] >= 0.985, [m["text"] for m in dev["missed"]]
+    assert dev["false_alarm_rate"] <= 0.015, [m["text"] for m in dev["false_alarms"]]

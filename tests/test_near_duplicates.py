@@ -20,6 +20,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from bot import PROJECT_ROOT
 
 TRAINING = PROJECT_ROOT / "data" / "nlu"
+CRISIS_EXAMPLES = PROJECT_ROOT / "data" / "safety" / "crisis_examples.yml"
 TESTS = PROJECT_ROOT / "tests"
 
 
@@ -67,7 +68,10 @@ def near_duplicates(training: Iterable[str], held_out: Dict[str, List[str]]) -> 
 
 @lru_cache(maxsize=None)
 def training_sentences() -> Tuple[str, ...]:
-    return tuple(example.get("text") for example in load_data(str(TRAINING)).intent_examples)
+    """The NLU examples and the crisis classifier's examples."""
+    examples = yaml.safe_load(CRISIS_EXAMPLES.read_text("utf-8"))
+    return tuple(example.get("text") for example in load_data(str(TRAINING)).intent_examples) + tuple(
+        examples["crisis"] + examples["not_crisis"])
 
 
 @lru_cache(maxsize=None)
