@@ -7,12 +7,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/kap.tar.gz
 TRAINING_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) \
-  data/safety/crisis_examples.yml bot/crisis_guard.py bot/crisis_classifier.py
+  data/safety/crisis_examples.yml bot/nlu/crisis_guard.py bot/nlu/crisis_classifier.py
 # The names of those files, rewritten (and so newer than the model) only when one is added or
 # removed: a deleted training file must retrain the model too, which its date alone cannot do.
 TRAINING_FILES := models/training-files.txt
 $(shell mkdir -p models; ls $(TRAINING_DATA) | cmp -s - $(TRAINING_FILES) || ls $(TRAINING_DATA) > $(TRAINING_FILES))
-WIDGET_VENDOR := bot/web/vendor/socket.io.min.js
+WIDGET_VENDOR := bot/channels/widget/vendor/socket.io.min.js
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 ENDPOINTS ?= endpoints.yml
@@ -32,14 +32,14 @@ PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON310)" ]; then \
 	  echo "Python 3.10 was not found (Rasa 3.6 runs on Python 3.8-3.10 only)."; \
 	  echo "Install it, e.g. 'apt-get install python3.10 python3.10-venv' or 'pyenv install 3.10.13', then run this again."; \
 	  exit 1; fi
 	$(PYTHON310) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
 train: $(MODEL)
@@ -51,7 +51,7 @@ $(WIDGET_VENDOR): package.json package-lock.json
 
 # Debian packages the tests need: chromium (driven by Playwright, no browser download), the
 # PostgreSQL and Redis servers of the scale-out test (each test starts its own on a free port)
-# and nginx, whose `nginx -t` checks deploy/nginx.conf (tests/test_recipes.py).
+# and nginx, whose `nginx -t` checks deploy/nginx.conf (tests/ops/test_recipes.py).
 system-packages:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
@@ -74,8 +74,11 @@ run: $(MODEL) $(WIDGET_VENDOR)
 test: $(MODEL) $(WIDGET_VENDOR) system-packages
 	$(BIN)/python -m pytest
 
-# The fast tier: every test that needs neither the trained model nor a server (well under a minute).
+# The fast tier: lint and format checks, then every test that needs neither the trained model nor
+# a server (well under a minute).
 check: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -m "not e2e"
 
 # Answer quality against a TF-IDF baseline, latency, load, training and start-up: results/.
@@ -91,7 +94,7 @@ report: $(VENV)/.installed
 # newer dependencies do not disturb Rasa's). Findings and what is done about them: README.
 audit:
 	@test -x .venv-audit/bin/pip-audit || { $(PYTHON310) -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit==2.7.3; }
-	.venv-audit/bin/pip-audit --requirement requirements.txt --no-deps --vulnerability-service pypi --strict --progress-spinner off
+	.venv-audit/bin/pip-audit --requirement requirements-dev.txt --no-deps --vulnerability-service pypi --strict --progress-spinner off
 
 clean:
-	rm -rf models .rasa node_modules bot/web/vendor
+	rm -rf models .rasa node_modules bot/channels/widget/vendor

@@ -4,8 +4,8 @@ The knowledge and clinic.yml are checked when the action server starts, so that 
 them stops it with an error naming the fault, rather than surfacing at a patient's question.
 """
 
-from bot.clinic import load_clinic
-from bot.knowledge import knowledge
+from bot.content.clinic import load_clinic
+from bot.content.knowledge import knowledge
 
 load_clinic()
 knowledge()

@@ -16,9 +16,8 @@ from actions.clients import CARD_CHANNELS, RICH_CHANNELS
 from actions.conditions import condition_topic, say_not_in_sheet, unnamed_condition
 from actions.feedback import ask_for_feedback
 from actions.suggestions import suggest_topics
-from bot.clinic import current_clinic
-from bot.knowledge import Topic, knowledge
-
+from bot.content.clinic import current_clinic
+from bot.content.knowledge import Topic, knowledge
 
 # General answers (the conditions studied, how effective KAP is overall), which a question naming
 # one condition the sheet covers does not get: "does it work for PTSD?" gets the trauma answer.

@@ -11,8 +11,8 @@ from typing import List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.clinic import current_clinic
-from bot.knowledge import Topic, knowledge
+from bot.content.clinic import current_clinic
+from bot.content.knowledge import Topic, knowledge
 
 
 def named_conditions(tracker: Tracker) -> List[Text]:
@@ -34,5 +34,6 @@ def condition_topic(tracker: Tracker) -> Optional[Topic]:
 
 
 def say_not_in_sheet(dispatcher: CollectingDispatcher, condition: Text) -> None:
-    dispatcher.utter_message(response="utter_condition_not_in_sheet", condition=condition,
-                             **current_clinic().template_values())
+    dispatcher.utter_message(
+        response="utter_condition_not_in_sheet", condition=condition, **current_clinic().template_values()
+    )

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conditions import say_not_in_sheet, unnamed_condition
 from actions.suggestions import suggest_topics, suggestion_buttons
-from bot.clinic import current_clinic
+from bot.content.clinic import current_clinic
 
 
 def utter_with_clinic_details(dispatcher: CollectingDispatcher, response: Text, **kwargs: Any) -> None:

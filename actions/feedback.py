@@ -36,7 +36,7 @@ def ask_for_feedback(dispatcher: CollectingDispatcher, tracker: Tracker, topic_k
 
 
 def verdict(tracker: Tracker) -> Optional[Text]:
-    """"yes" or "no" for the latest message, or None when it carries no verdict."""
+    """ "yes" or "no" for the latest message, or None when it carries no verdict."""
     if (tracker.latest_message.get("intent") or {}).get("name") == "answer_missed":
         return "no"
     value = next(tracker.get_latest_entity_values(HELPFUL), None)

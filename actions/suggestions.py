@@ -4,21 +4,16 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.clinic import current_clinic
-from bot.knowledge import knowledge
+from bot.content.clinic import current_clinic
+from bot.content.knowledge import knowledge
 
 
 def suggestion_buttons() -> List[Dict[Text, Any]]:
     """One button per suggested topic: its example question, sending the topic's intent."""
-    return [
-        {"title": topic.example, "payload": f"/{topic.intent}"}
-        for topic in knowledge().suggestions
-    ]
+    return [{"title": topic.example, "payload": f"/{topic.intent}"} for topic in knowledge().suggestions]
 
 
 def suggest_topics(dispatcher: CollectingDispatcher, response: Text) -> None:
     """Sends a domain response (its placeholders filled from clinic.yml) with the example
     questions as buttons."""
-    dispatcher.utter_message(
-        response=response, buttons=suggestion_buttons(), **current_clinic().template_values()
-    )
+    dispatcher.utter_message(response=response, buttons=suggestion_buttons(), **current_clinic().template_values())

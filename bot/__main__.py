@@ -7,9 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from bot.clinic import ClinicConfigError, load_clinic
-from bot.knowledge import KnowledgeError, load_knowledge
-from bot.servers import BotServers, ServerError
+from bot.content.clinic import ClinicConfigError, load_clinic
+from bot.content.knowledge import KnowledgeError, load_knowledge
+from bot.ops.servers import BotServers, ServerError
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -29,14 +29,22 @@ def serve(args: argparse.Namespace) -> int:
     try:
         token = os.environ.get("RASA_API_TOKEN")
         api = ["--enable-api", "--auth-token", token] if token else []
-        with BotServers(args.model, args.port, args.actions_port, args.logs, args.interface,
-                        endpoints=args.endpoints, extra_args=api, web_port=args.web_port,
-                        action_server_url=os.environ.get("ACTION_SERVER_URL")) as servers:
+        with BotServers(
+            args.model,
+            args.port,
+            args.actions_port,
+            args.logs,
+            args.interface,
+            endpoints=args.endpoints,
+            extra_args=api,
+            web_port=args.web_port,
+            action_server_url=os.environ.get("ACTION_SERVER_URL"),
+        ) as servers:
             print(
                 f"\nThe KAP FAQ assistant is up: REST channel at {servers.url}/webhooks/rest/webhook\n"
                 f"Talk to it with:\n"
                 f"  curl -s -X POST {servers.url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\\n"
-                f"       -d '{{\"sender\": \"me\", \"message\": \"how effective is ketamine therapy?\"}}'\n"
+                f'       -d \'{{"sender": "me", "message": "how effective is ketamine therapy?"}}\'\n'
                 f"or, in another terminal, chat in the shell (uses this action server):\n"
                 f"  .venv/bin/rasa shell --model {args.model} --port {args.port + 1}\n"
                 f"or open the demo page with the chat widget: {servers.web_url}/\n"
@@ -56,7 +64,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def prune_conversations(args: argparse.Namespace) -> int:
     """Deletes conversations older than --days (default: retention_days of clinic.yml)."""
-    from bot.retention import open_store, prune
+    from bot.ops.retention import open_store, prune
 
     days = args.days if args.days is not None else load_clinic().retention_days
     deleted = prune(open_store(args.endpoints), days)
@@ -66,8 +74,8 @@ def prune_conversations(args: argparse.Namespace) -> int:
 
 def report(args: argparse.Namespace) -> int:
     """Writes the report of the last --days days from the tracker store."""
-    from bot.report import write_report
-    from bot.retention import open_store
+    from bot.ops.report import write_report
+    from bot.ops.retention import open_store
 
     path = write_report(open_store(args.endpoints), args.days, args.out)
     print(path.read_text("utf-8"))
@@ -83,8 +91,9 @@ def main() -> int:
     run.add_argument("--port", type=int, default=5005)
     run.add_argument("--actions-port", type=int, default=5055)
     run.add_argument("--web-port", type=int, default=8080, help="demo page with the widget")
-    run.add_argument("--endpoints", type=Path, default=Path("endpoints.yml"),
-                     help="endpoints.prod.yml for PostgreSQL and Redis")
+    run.add_argument(
+        "--endpoints", type=Path, default=Path("endpoints.yml"), help="endpoints.prod.yml for PostgreSQL and Redis"
+    )
     run.add_argument("--interface", default="127.0.0.1")
     run.add_argument("--logs", type=Path, default=Path("logs"))
     run.set_defaults(handler=serve)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import PROJECT_ROOT
-from bot.servers import BotServers, child_env, free_port
+from bot.ops.servers import BotServers, child_env, free_port
 
 MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
 RASA = str(Path(sys.executable).parent / "rasa")
@@ -26,8 +26,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def model():
     """The trained model; `make train` retrains only if the training data changed."""
-    subprocess.run(["make", "--no-print-directory", "train"], cwd=PROJECT_ROOT, check=True,
-                   env=child_env())
+    subprocess.run(["make", "--no-print-directory", "train"], cwd=PROJECT_ROOT, check=True, env=child_env())
     return MODEL
 
 
@@ -36,8 +35,9 @@ def run_rasa():
     """Runs a rasa CLI command in the project; returns the completed process."""
 
     def run(*args, timeout=900):
-        return subprocess.run([RASA, *args], cwd=PROJECT_ROOT, env=child_env(), timeout=timeout,
-                              capture_output=True, text=True)
+        return subprocess.run(
+            [RASA, *args], cwd=PROJECT_ROOT, env=child_env(), timeout=timeout, capture_output=True, text=True
+        )
 
     return run
 
@@ -46,6 +46,5 @@ def run_rasa():
 def servers(model, tmp_path_factory):
     """The real action server and Rasa server on free loopback ports, stopped after the tests."""
     workdir = tmp_path_factory.mktemp("servers")
-    with BotServers(model, free_port(), free_port(), workdir,
-                    tracker_db=workdir / "conversations.db") as running:
+    with BotServers(model, free_port(), free_port(), workdir, tracker_db=workdir / "conversations.db") as running:
         yield running

@@ -1,0 +1,52 @@
+"""Two questions in one message, answered one after the other.
+
+Rasa classifies a whole message into one intent, so "does it help with PTSD? also is it
+addictive" would get one answer and silently drop the other half, which a patient may read as
+"it is not addictive". Rasa's multi-intents (`intent_split_symbol`) only predict combinations
+seen in training, and any topic can be joined with any other question, so the channel splits
+the message at a question boundary instead ("?" followed by more text, or "and" / "also" /
+"plus" before a new question) and hands Rasa each part as its own turn, in order.
+"""
+
+import re
+from typing import List
+
+_QUESTION_WORDS = (
+    r"is|are|does|do|did|can|could|will|would|should|how|what|whats|what's|when|where|which" r"|who|any|was|were"
+)
+# A new question after "and" / "also" / "plus": a wh-word, or a verb followed by its subject
+# ("and is it covered", not the relative clause of "people who tried SSRIs and did not improve").
+_NEW_QUESTION = (
+    r"(?:how|what|whats|what's|when|where|which|who)\s"
+    r"|(?:is|are|does|do|did|can|could|will|would|should|was|were)\s+"
+    r"(?:it|i|you|u|kap|ketamine|this|that|there|they|we|he|she|my|the|a|an|someone|people|patients"
+    r"|your|insurance)\b"
+)
+_BOUNDARY = re.compile(
+    r"(?<=\?)\s+(?:(?:and\s+also|and|also|plus|but)\s+)?"  # after a question mark, when more follows
+    rf"|[,;]?\s+(?:and\s+also|and|also|plus)\s+(?={_NEW_QUESTION})",
+    re.IGNORECASE,
+)
+# A part reads as a question: it ends with "?", or it opens (or a clause of it opens) with a
+# question word. "my son has ADHD and can't focus" is a statement, not two questions.
+_QUESTION = re.compile(rf"\?\s*$|(?:^|[,;:.]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE)
+_LEADING_JOINER = re.compile(r"^(?:and\s+also|and|also|plus|but)\s+", re.IGNORECASE)
+MIN_WORDS = 3
+MAX_PARTS = 3
+
+
+def split_questions(text: str) -> List[str]:
+    """The questions of a message, in order; the message itself when it is one question, when a
+    part would be too short to stand alone (fewer than three words) or is not a question, or when
+    there are more than three parts (a long story, better read whole)."""
+    if text.startswith("/"):
+        return [text]
+    parts = [_LEADING_JOINER.sub("", part.strip(" ,;")) for part in _BOUNDARY.split(text.strip())]
+    parts = [part for part in parts if part]
+    if (
+        len(parts) < 2
+        or len(parts) > MAX_PARTS
+        or any(len(part.split()) < MIN_WORDS or not _QUESTION.search(part) for part in parts)
+    ):
+        return [text]
+    return parts

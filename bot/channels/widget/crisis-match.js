@@ -1,0 +1,27 @@
+/*
+ * The crisis safety net of the website widget: whether a message matches one of the crisis
+ * patterns of data/safety/crisis_patterns.yml (served to the page as /crisis.json), judged as
+ * bot/nlu/crisis_patterns.py judges it: white space collapsed, curly apostrophes made straight,
+ * case ignored. Used when the assistant cannot be reached, so that a patient in crisis still
+ * gets the crisis resources. Loaded before widget.js; also loadable in Node for the tests.
+ */
+(function (root) {
+  "use strict";
+
+  function normalise(text) {
+    return String(text).replace(/[\u2018\u2019]/g, "'").split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  function compile(patterns) {
+    return patterns.map(function (source) { return new RegExp(source, "i"); });
+  }
+
+  function matches(compiled, text) {
+    var flat = normalise(text);
+    return compiled.some(function (pattern) { return pattern.test(flat); });
+  }
+
+  var api = { compile: compile, matches: matches };
+  if (typeof module === "object" && module.exports) module.exports = api;
+  else root.KapCrisis = api;
+})(this);

@@ -1,0 +1,34 @@
+"""The bot's own lines from domain.yml, filled in with the clinic's details, for use outside Rasa.
+
+The channels need them when Rasa cannot reply, and the benchmark to recognise a reply.
+"""
+
+import functools
+from typing import Any, Dict, Mapping, Optional
+
+import yaml
+
+from bot import PROJECT_ROOT
+from bot.content.clinic import current_clinic
+
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
+
+
+@functools.lru_cache(maxsize=None)
+def responses() -> Dict[str, Any]:
+    """The responses of domain.yml, by name."""
+    return yaml.safe_load(DOMAIN_FILE.read_text("utf-8"))["responses"]
+
+
+def render(response: str, slots: Optional[Mapping[str, Any]] = None, **values: Any) -> str:
+    """The text of a domain response with its {placeholders} filled from clinic.yml (and from
+    `values`, for a response's own placeholders).
+
+    Of a response's variants, the first whose slot conditions all hold is taken, as Rasa does;
+    without slots, that is the one without conditions.
+    """
+    slots = slots or {}
+    variant = next(
+        v for v in responses()[response] if all(slots.get(c["name"]) == c["value"] for c in v.get("condition", []))
+    )
+    return variant["text"].format(**current_clinic().template_values(), **values)

@@ -1,0 +1,132 @@
+"""A safety net behind the NLU model: crisis language always yields the `crisis` intent.
+
+A statistical classifier can be unsure, or be pulled towards an FAQ intent when a message mixes
+a crisis with a question about KAP. This component runs after the FallbackClassifier and
+overrides whatever was predicted when a message matches one of the patterns in
+data/safety/crisis_patterns.yml, so that a crisis phrase is never lost to low confidence.
+
+The learned crisis classifier (bot/nlu/crisis_classifier.py) runs before it and scores each message:
+a score at or above `crisis_threshold` is a crisis too, for the phrasings no pattern foresaw.
+A score at or above `check_threshold` (unless the intent model is at least `sure_of_another`
+sure of another intent: "what do I do now?" after a crisis reply is a request for help), or the
+intent model alone predicting `crisis`, makes the intent `crisis_check`: the bot then gives the
+crisis resources as a careful check-in ("if you are thinking of harming yourself...") rather than
+as the crisis reply. Both learned signals
+generalise from words such as "kill", "dead" or "cut", and so also fire on everyday idioms
+("my feet are killing me"); the check-in reaches a person in crisis whom the patterns missed
+without telling everyone else that they are in danger.
+
+It also tells the dialogue what kind of crisis it is, as entities that fill slots: `crisis_kind`
+("poisoning" for an overdose or a poisoning) and `crisis_subject` ("self" or "someone_else"),
+so that the reply can say to call Poison Control, or speak to a person helping someone else.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.crisis_classifier import CRISIS_SCORE
+from bot.nlu.crisis_patterns import CrisisSignal, crisis_patterns
+
+
+def signal_entities(signal: CrisisSignal, text: str) -> List[Dict[Text, Any]]:
+    """The entities that carry a crisis signal to the slots (they span the whole message)."""
+    return [
+        {
+            ENTITY_ATTRIBUTE_TYPE: name,
+            ENTITY_ATTRIBUTE_VALUE: value,
+            ENTITY_ATTRIBUTE_START: 0,
+            ENTITY_ATTRIBUTE_END: len(text),
+            EXTRACTOR: CrisisGuard.__name__,
+        }
+        for name, value in signal.slot_values().items()
+    ]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class CrisisGuard(GraphComponent, IntentClassifier):
+    """Sets the intent to `crisis` with full confidence when crisis language is found."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "intent": "crisis",
+            "check_intent": "crisis_check",
+            "crisis_threshold": 0.94,
+            "check_threshold": 0.6,
+            "sure_of_another": 0.9,
+        }
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        # The same patterns, read once, as the channels' screening and the widget use.
+        self.patterns = crisis_patterns()
+        self.intent = config["intent"]
+        self.check_intent = config["check_intent"]
+        self.crisis_threshold = config["crisis_threshold"]
+        self.check_threshold = config["check_threshold"]
+        self.sure_of_another = config["sure_of_another"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisGuard":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            score = message.get(CRISIS_SCORE) or 0.0
+            signal = self.patterns.find(text)
+            if signal is None and score >= self.crisis_threshold:
+                signal = self.patterns.subject_of(text)
+            if signal is not None:
+                self._set_intent(message, self.intent, 1.0)
+                message.set(ENTITIES, message.get(ENTITIES, []) + signal_entities(signal, text), add_to_output=True)
+            elif score >= self.check_threshold and not self._sure_of_another_intent(message):
+                self._set_intent(message, self.check_intent, score)
+            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent:
+                self._set_intent(message, self.check_intent, message.get(INTENT)[PREDICTED_CONFIDENCE_KEY])
+        return messages
+
+    def _sure_of_another_intent(self, message: Message) -> bool:
+        """Whether the intent model confidently predicted an intent other than `crisis`."""
+        intent = message.get(INTENT) or {}
+        return (
+            intent.get(INTENT_NAME_KEY) not in (self.intent, None)
+            and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.sure_of_another
+        )
+
+    def _set_intent(self, message: Message, name: Text, confidence: float) -> None:
+        """Makes `name` the predicted intent, first in the ranking, in place of `crisis`."""
+        intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY, [])
+            if entry.get(INTENT_NAME_KEY) not in (self.intent, name)
+        ]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [intent] + ranking, add_to_output=True)

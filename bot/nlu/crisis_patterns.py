@@ -1,0 +1,115 @@
+"""The crisis patterns of data/safety/crisis_patterns.yml: what a message signals, and about whom.
+
+One reading of the patterns serves the NLU safety net (bot/nlu/crisis_guard.py), the channels'
+safety-net replies (bot/channels/screening.py) and the website widget (served to it as JSON), so that a
+message is judged the same way wherever it arrives.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Pattern, Tuple
+
+import yaml
+
+from bot import PROJECT_ROOT
+
+PATTERNS_FILE = PROJECT_ROOT / "data" / "safety" / "crisis_patterns.yml"
+POISONING = "poisoning"
+SOMEONE_ELSE = "someone_else"
+SELF = "self"
+REFLEXIVE = ("himself", "herself")
+
+
+@dataclass(frozen=True)
+class CrisisSignal:
+    """What a crisis message is about: a poisoning or overdose, and whether someone else is at risk."""
+
+    poisoning: bool
+    someone_else: bool
+
+    def slot_values(self) -> Dict[str, str]:
+        """The values of the crisis slots (domain.yml) this signal fills; no poisoning, no kind."""
+        values = {"crisis_subject": SOMEONE_ELSE if self.someone_else else SELF}
+        if self.poisoning:
+            values["crisis_kind"] = POISONING
+        return values
+
+
+def normalise(text: str) -> str:
+    """White space collapsed and curly apostrophes made straight, as the patterns expect."""
+    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split())
+
+
+@dataclass(frozen=True)
+class CrisisPatterns:
+    """The compiled patterns, each with its kind, and the subject patterns."""
+
+    crisis: Tuple[Tuple[Pattern[str], Optional[str]], ...]
+    self_subject: Pattern[str]
+    someone_else_subject: Pattern[str]
+    sources: Dict[str, Any]
+
+    @classmethod
+    def load(cls, path: Path = PATTERNS_FILE) -> "CrisisPatterns":
+        """Compile the file's patterns; a bad one is an error naming it and the file."""
+        raw = yaml.safe_load(Path(path).read_text("utf-8"))
+
+        def compiled(regex: str) -> Pattern[str]:
+            try:
+                return re.compile(regex, re.IGNORECASE)
+            except re.error as error:
+                raise ValueError(f"{path}: bad crisis pattern {regex!r}: {error}") from error
+
+        return cls(
+            crisis=tuple((compiled(entry["regex"]), entry.get("kind")) for entry in raw["crisis"]),
+            self_subject=compiled(raw["subjects"][SELF]),
+            someone_else_subject=compiled(raw["subjects"][SOMEONE_ELSE]),
+            sources=raw,
+        )
+
+    def find(self, text: str) -> Optional[CrisisSignal]:
+        """The crisis signal of a message, or None when no pattern matches."""
+        flat = normalise(text)
+        matches = [(match, kind) for pattern, kind in self.crisis for match in [pattern.search(flat)] if match]
+        if not matches:
+            return None
+        return CrisisSignal(
+            poisoning=any(kind == POISONING for _, kind in matches),
+            someone_else=all(self._about_someone_else(flat, match) for match, _ in matches),
+        )
+
+    def subject_of(self, text: str) -> CrisisSignal:
+        """The signal of a crisis message no pattern matched (the learned classifier found it):
+        about someone else when it names third persons more often than the writer."""
+        subjects = [who for who, _ in self._subjects(normalise(text))]
+        return CrisisSignal(poisoning=False, someone_else=subjects.count(SOMEONE_ELSE) > subjects.count(SELF))
+
+    def _about_someone_else(self, flat: str, match: "re.Match[str]") -> bool:
+        """Whether the phrase is about a third person. A subject inside the phrase that names
+        who is at risk ("if I wasn't around", "kill himself") decides; otherwise the nearest
+        subject before it in its sentence ("my son said he wants to die"); otherwise the writer."""
+        sentence_start = max(flat.rfind(mark, 0, match.start()) for mark in ".!?;\n") + 1
+        inside = [who for who, word in self._subjects(match.group(0)) if who == SELF or word in REFLEXIVE]
+        before = self._subjects(flat[sentence_start : match.start()])
+        subject = inside[0] if inside else before[-1][0] if before else SELF
+        return subject == SOMEONE_ELSE
+
+    def _subjects(self, text: str) -> List[Tuple[str, str]]:
+        """(SELF or SOMEONE_ELSE, the word) for each subject in the text, in order."""
+        found = [(m.start(), SELF, m.group(0).lower()) for m in self.self_subject.finditer(text)]
+        found += [(m.start(), SOMEONE_ELSE, m.group(0).lower()) for m in self.someone_else_subject.finditer(text)]
+        return [(who, word) for _, who, word in sorted(found)]
+
+    def for_browser(self) -> Dict[str, List[str]]:
+        """The regular expressions as text, for the widget (JavaScript, case-insensitive)."""
+        return {"crisis": [entry["regex"] for entry in self.sources["crisis"]]}
+
+
+@functools.lru_cache(maxsize=None)
+def crisis_patterns(path: Path = PATTERNS_FILE) -> CrisisPatterns:
+    """The patterns of a file, read once per process."""
+    return CrisisPatterns.load(path)

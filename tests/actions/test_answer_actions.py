@@ -1,0 +1,182 @@
+"""action_answer_question and the follow-ups, with a real Tracker and CollectingDispatcher."""
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.answers import ActionAnswerQuestion, ActionQuoteSource, ActionShowSource, ActionTellMore
+from bot.content.clinic import load_clinic
+from bot.content.knowledge import knowledge
+from tests.support.action_runner import responses, run_action, texts, tracker_for
+
+TOPICS = list(knowledge().topics.values())
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.key)
+def test_each_faq_intent_gets_its_answer_quotes_and_citation_payloads(topic):
+    messages, events = run_action(ActionAnswerQuestion(), tracker_for(topic.intent))
+    sent = texts(messages)
+    assert sent[0] == topic.answer
+    references = [topic.source_text()] if topic.full_references else []
+    assert sent[1:] == [quote.as_text() for quote in topic.quotes] + references
+    payloads = [m["custom"] for m in messages if m["custom"]]
+    assert [p["quote"] for p in payloads] == [quote.text for quote in topic.quotes]
+    for payload in payloads:
+        assert payload["type"] == "citation"
+        assert set(payload["citation"]) == {
+            "authors",
+            "year",
+            "title",
+            "journal",
+            "volume",
+            "pages",
+            "doi",
+            "pmid",
+            "url",
+        }
+    assert all(len(text) <= 1600 for text in sent)
+    assert events == [SlotSet("last_topic", topic.key)]
+
+
+def test_effectiveness_answer_carries_the_review_quote_with_its_doi():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness"))
+    review = [m["custom"] for m in messages if m["custom"].get("citation", {}).get("doi")]
+    assert review[0]["citation"]["doi"] == "10.2147/JPR.S360733"
+    assert review[0]["citation"]["pmid"] == "35734507"
+    assert "Drozdz" in review[0]["citation"]["authors"][0]
+    assert any("doi:10.2147/JPR.S360733" in t for t in texts(messages))
+
+
+def test_the_widget_gets_quote_cards_without_the_plain_text_copy():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness", channel="socketio"))
+    topic = knowledge().topic("effectiveness")
+    assert texts(messages) == [topic.answer]
+    assert [m["custom"]["quote"] for m in messages if m["custom"]] == [q.text for q in topic.quotes]
+
+
+def test_text_only_channels_get_the_quote_as_text_and_no_payload():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_addiction", channel="twilio"))
+    topic = knowledge().topic("addiction")
+    assert texts(messages) == [topic.answer] + [q.as_text() for q in topic.quotes]
+    assert not [m for m in messages if m["custom"]]
+
+
+def test_a_question_about_creativity_gets_the_creativity_answer_not_the_list():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_creativity"))
+    answer = texts(messages)[0]
+    assert "creativity and problem solving" in answer
+    assert "mindfulness" not in answer and "discernment" not in answer
+
+
+def test_an_intent_without_knowledge_asks_to_rephrase_instead_of_guessing():
+    messages, events = run_action(ActionAnswerQuestion(), tracker_for("greet"))
+    assert responses(messages) == ["utter_ask_rephrase"]
+    assert events == []
+
+
+def test_source_of_the_60_70_figure_is_several_studies_not_the_review():
+    messages, _ = run_action(ActionShowSource(), tracker_for("ask_source", last_topic="effectiveness"))
+    (source,) = texts(messages)
+    assert '"several studies"' in source and "not a finding of the 2022 review" in source
+    assert "https://doi.org/10.2147/JPR.S360733" in source  # for the review quote it also shows
+
+
+def test_source_of_a_review_answer_is_the_full_reference():
+    messages, _ = run_action(ActionShowSource(), tracker_for("ask_source", last_topic="addiction"))
+    (source,) = texts(messages)
+    for part in (
+        "Drozdz",
+        "Ketamine Assisted Psychotherapy: A Systematic Narrative Review",
+        "Journal of Pain Research",
+        "15",
+        "1691–1706",
+        "PMID 35734507",
+    ):
+        assert part in source
+
+
+def test_quote_follow_up_gives_the_verbatim_quote():
+    messages, _ = run_action(ActionQuoteSource(), tracker_for("ask_quote", last_topic="dropout"))
+    assert texts(messages) == [q.as_text() for q in knowledge().topic("dropout").quotes]
+
+
+def test_quote_follow_up_on_a_list_answer_explains_there_is_no_single_quote():
+    messages, _ = run_action(ActionQuoteSource(), tracker_for("ask_quote", last_topic="other_effects"))
+    assert responses(messages) == ["utter_no_quote"]
+
+
+def test_tell_more_gives_the_related_detail_once_then_says_there_is_no_more():
+    topic = knowledge().topic("pain")
+    messages, _ = run_action(ActionTellMore(), tracker_for("ask_more", last_topic="pain"))
+    assert texts(messages) == [topic.more]
+    earlier = [
+        {"event": "slot", "name": "last_topic", "value": "pain"},
+        {"event": "bot", "text": topic.more},
+    ]
+    messages, _ = run_action(ActionTellMore(), tracker_for("ask_more", last_topic="pain", events=earlier))
+    assert responses(messages) == ["utter_no_more"]
+
+
+def test_where_is_that_from_before_any_answer_gives_the_overview_of_the_sources():
+    messages, events = run_action(ActionShowSource(), tracker_for("ask_source"))
+    overview = knowledge().topic("sources")
+    assert texts(messages) == [overview.answer, overview.source_text()]
+    assert "not one of that review's findings" in overview.answer
+    for part in ("Drozdz", "Journal of Pain Research", "1691–1706", "several studies"):
+        assert part in overview.source_text() or part in overview.answer, part
+    assert events == []
+
+
+def test_the_sources_question_is_answered_with_the_full_references():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_sources"))
+    overview = knowledge().topic("sources")
+    assert texts(messages)[:2] == [overview.answer, overview.source_text()]
+
+
+@pytest.mark.parametrize("action", [ActionQuoteSource(), ActionTellMore()], ids=lambda a: a.name())
+def test_follow_ups_without_a_topic_ask_what_the_user_wants_to_know(action):
+    messages, events = run_action(action, tracker_for("ask_source"))
+    assert responses(messages) == ["utter_ask_topic"]
+    assert messages[0]["buttons"], "example questions are offered"
+    assert events == []
+
+
+def test_after_a_crisis_reply_every_answer_ends_with_the_crisis_reminder():
+    calm, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_speed"))
+    assert "utter_crisis_reminder" not in responses(calm)
+    after, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_speed", slots={"in_crisis": True}))
+    assert responses(after)[-1] == "utter_crisis_reminder"
+    assert after[-1]["crisis_reminder"] == load_clinic().lines.reminder
+    assert after[-1]["crisis_poisoning"] == load_clinic().lines.poisoning
+
+
+def test_a_condition_the_sheet_does_not_name_is_said_so_never_answered_as_studied():
+    tracker = tracker_for("ask_conditions", entities={"condition": "obsessive-compulsive disorder (OCD)"})
+    messages, events = run_action(ActionAnswerQuestion(), tracker)
+    assert responses(messages) == ["utter_condition_not_in_sheet"]
+    assert messages[0]["condition"] == "obsessive-compulsive disorder (OCD)"
+    assert messages[0]["care_team_phone"] == load_clinic().phone
+    assert texts(messages) == [] and events == []
+
+
+@pytest.mark.parametrize("intent", ["ask_conditions", "ask_effectiveness"])
+def test_a_condition_the_sheet_names_gets_its_own_topic_not_the_general_answer(intent):
+    messages, events = run_action(ActionAnswerQuestion(), tracker_for(intent, entities={"condition": "trauma"}))
+    assert texts(messages)[0] == knowledge().topic("trauma").answer
+    assert events == [SlotSet("last_topic", "trauma")]
+
+
+def test_a_named_and_an_unnamed_condition_get_the_not_in_sheet_line_then_the_named_ones_answer():
+    tracker = tracker_for("ask_depression", entities={"condition": "bipolar disorder"})
+    tracker.latest_message["entities"].append({"entity": "condition", "value": "depression"})
+    messages, events = run_action(ActionAnswerQuestion(), tracker)
+    assert responses(messages)[0] == "utter_condition_not_in_sheet"
+    assert texts(messages)[0] == knowledge().topic("depression").answer
+    assert events == [SlotSet("last_topic", "depression")]
+
+
+def test_a_question_about_one_person_ends_by_saying_the_figures_describe_studies_and_refers_to_the_team():
+    messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness", entities={"person": "my son"}))
+    assert texts(messages)[0] == knowledge().topic("effectiveness").answer
+    assert "utter_about_one_person" in responses(messages)
+    calm, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness"))
+    assert "utter_about_one_person" not in responses(calm)

@@ -1,0 +1,167 @@
+"""Greeting, help, fallback, declines and crisis, with a real Tracker and CollectingDispatcher."""
+
+import re
+
+import pytest
+import yaml
+
+from actions.conversation import (
+    ActionAskRephrase,
+    ActionCrisisCheck,
+    ActionCrisisSupport,
+    ActionDeclineOutOfScope,
+    ActionExplainAssistant,
+    ActionGreet,
+    ActionShowHelp,
+)
+from actions.feedback import ActionAcknowledgeFeedback
+from bot.content.clinic import CLINIC_FILE, load_clinic
+from bot.content.knowledge import knowledge
+from bot.content.responses import render
+from tests.support.action_runner import DOMAIN, responses, run_action, tracker_for
+
+CLINIC = load_clinic()
+
+
+def filled(message):
+    """The text Rasa will send without crisis slots: the domain response's unconditional
+    variant with the action's values filled in."""
+    template = next(v for v in DOMAIN["responses"][message["response"]] if "condition" not in v)["text"]
+    return template.format(**{k: v for k, v in message.items() if isinstance(v, str)})
+
+
+def test_greeting_discloses_an_automated_assistant_and_how_to_reach_a_person():
+    messages, _ = run_action(ActionGreet(), tracker_for("greet"))
+    assert responses(messages) == ["utter_greet", "utter_suggestions"]
+    greeting = filled(messages[0])
+    assert "automated assistant" in greeting and "not medical advice" in greeting
+    assert CLINIC.phone in greeting
+    titles = [b["title"] for b in messages[1]["buttons"]]
+    assert titles == [t.example for t in knowledge().suggestions]
+
+
+@pytest.mark.parametrize(
+    "action,response", [(ActionShowHelp(), "utter_help"), (ActionAskRephrase(), "utter_ask_rephrase")]
+)
+def test_help_and_fallback_offer_example_questions_as_buttons(action, response):
+    messages, _ = run_action(action, tracker_for("help"))
+    assert responses(messages) == [response]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads and all(p.startswith("/ask_") for p in payloads)
+
+
+def test_are_you_a_doctor_says_no_and_gives_the_care_team():
+    messages, _ = run_action(ActionExplainAssistant(), tracker_for("ask_is_doctor"))
+    text = filled(messages[0])
+    assert "not a doctor" in text and CLINIC.phone in text and CLINIC.email in text
+
+
+DECLINE_INTENTS = [i for i in DOMAIN["intents"] if i.startswith("decline_")] + ["out_of_scope"]
+
+
+@pytest.mark.parametrize("intent", DECLINE_INTENTS)
+def test_each_kind_of_question_is_declined_in_its_own_words_with_contact_and_no_fact_from_the_document(intent):
+    messages, _ = run_action(ActionDeclineOutOfScope(), tracker_for(intent))
+    (message,) = messages
+    assert message["response"] == ("utter_out_of_scope" if intent == "out_of_scope" else f"utter_{intent}")
+    text = filled(message)
+    assert CLINIC.phone in text and CLINIC.lines.help_line in text
+    assert message["buttons"], "example questions are offered"
+    assert not re.search(r"60|70|%|statistically|reduction|review found", text)
+
+
+def test_there_is_a_decline_for_each_kind_of_question_the_sheet_does_not_cover():
+    assert {
+        "decline_cost",
+        "decline_dosage",
+        "decline_safety",
+        "decline_addictive",
+        "decline_medical",
+        "decline_appointments",
+        "decline_other_treatments",
+    } <= set(DECLINE_INTENTS)
+
+
+def test_crisis_reply_gives_every_resource_and_nothing_else():
+    messages, events = run_action(ActionCrisisSupport(), tracker_for("crisis"))
+    assert len(messages) == 1 and events == []
+    text = filled(messages[0])
+    for needle in ("988", "911", "HOME to 741741", "Outside the US"):
+        assert needle in text
+    assert not messages[0]["buttons"] and not messages[0]["custom"]
+    assert "KAP" not in text and "ketamine" not in text.lower()
+
+
+def test_crisis_resources_come_from_the_clinic_configuration(tmp_path, monkeypatch):
+    settings = yaml.safe_load(CLINIC_FILE.read_text("utf-8"))
+    settings["country"] = "the UK"
+    settings["crisis_resources"] = {"the UK": [{"name": "Samaritans", "how": "call 116 123"}]}
+    settings["crisis_lines"] = {"the UK": settings["crisis_lines"]["the UK and Ireland"]}
+    custom = tmp_path / "clinic.yml"
+    custom.write_text(yaml.safe_dump(settings), "utf-8")
+    monkeypatch.setattr("actions.conversation.current_clinic", lambda: load_clinic(custom))
+    messages, _ = run_action(ActionCrisisSupport(), tracker_for("crisis"))
+    text = filled(messages[0])
+    assert "Samaritans: call 116 123" in text and "988" not in text
+
+
+@pytest.mark.parametrize(
+    "action,intent",
+    [
+        (ActionAskRephrase(), "nlu_fallback"),
+        (ActionDeclineOutOfScope(), "out_of_scope"),
+        (ActionExplainAssistant(), "ask_for_help"),
+    ],
+)
+def test_replies_that_are_not_answers_end_with_the_crisis_help_line(action, intent):
+    messages, _ = run_action(action, tracker_for(intent))
+    assert filled(messages[0]).endswith(CLINIC.lines.help_line)
+
+
+@pytest.mark.parametrize(
+    "action,intent,entities",
+    [
+        (ActionDeclineOutOfScope(), "out_of_scope", {"condition": "autism"}),
+        (ActionAcknowledgeFeedback(), "answer_missed", {}),
+    ],
+)
+def test_the_newer_replies_that_are_not_answers_end_with_the_help_line_too(action, intent, entities):
+    messages, _ = run_action(action, tracker_for(intent, entities=entities))
+    assert filled(messages[0]).endswith(CLINIC.lines.help_line)
+
+
+def test_the_crisis_check_in_gives_every_crisis_resource():
+    messages, _ = run_action(ActionCrisisCheck(), tracker_for("crisis_check"))
+    text = filled(messages[0])
+    assert CLINIC.crisis_lines() in text and "another way" in text
+
+
+@pytest.mark.parametrize(
+    "slots,opening",
+    [
+        ({}, "I'm really sorry you're going through this"),
+        ({"crisis_subject": "self"}, "I'm really sorry you're going through this"),
+        ({"crisis_subject": "someone_else"}, "Thank you for reaching out for them. " + CLINIC.lines.someone_else),
+        ({"crisis_kind": "poisoning"}, CLINIC.lines.poisoning),
+        ({"crisis_kind": "poisoning", "crisis_subject": "someone_else"}, CLINIC.lines.poisoning),
+    ],
+)
+def test_the_crisis_reply_is_worded_for_who_is_at_risk_and_for_a_poisoning(slots, opening):
+    text = render("utter_crisis", slots)
+    assert text.startswith(opening) and text.endswith(CLINIC.crisis_lines())
+    assert (CLINIC.lines.someone_else in text) == (slots.get("crisis_subject") == "someone_else")
+
+
+@pytest.mark.parametrize(
+    "action, intent", [(ActionDeclineOutOfScope(), "out_of_scope"), (ActionAskRephrase(), "nlu_fallback")]
+)
+def test_a_condition_the_sheet_does_not_name_gets_a_plain_not_mentioned(action, intent):
+    messages, _ = run_action(action, tracker_for(intent, entities={"condition": "autism"}))
+    assert responses(messages) == ["utter_condition_not_in_sheet"]
+    text = filled(messages[0])
+    assert "does not mention autism" in text and CLINIC.phone in text
+
+
+def test_a_decline_intent_keeps_its_own_reply_when_a_condition_is_named():
+    messages, _ = run_action(ActionDeclineOutOfScope(), tracker_for("decline_safety", entities={"condition": "autism"}))
+    assert responses(messages) == ["utter_decline_safety"]

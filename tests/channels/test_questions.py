@@ -1,0 +1,52 @@
+"""Splitting a message into its questions (bot/channels/questions.py)."""
+
+import pytest
+
+from bot.channels.questions import split_questions
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("does it help with PTSD? also is it addictive", ["does it help with PTSD?", "is it addictive"]),
+        ("does it calm anxiety? and also is ketamine addictive", ["does it calm anxiety?", "is ketamine addictive"]),
+        (
+            "how fast does it work and is it covered by insurance",
+            ["how fast does it work", "is it covered by insurance"],
+        ),
+        ("does it calm anxiety, and what does a session cost", ["does it calm anxiety", "what does a session cost"]),
+        ("what is KAP and how effective is it", ["what is KAP", "how effective is it"]),
+        (
+            "my cravings are bad, would kap help, also can i do it while pregnant",
+            ["my cravings are bad, would kap help", "can i do it while pregnant"],
+        ),
+    ],
+)
+def test_two_questions_are_split_in_order(text, parts):
+    assert split_questions(text) == parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does it help with anxiety and depression",
+        "my wife has ptsd and also chronic pain, does KAP help either",
+        "ptsd? cost?",
+        '/feedback{"feedback_helpful": "no"}',
+        "is it safe and effective",
+        "my son has ADHD and can't focus at school, would ketamine therapy sort out his attention",
+        "my husband drinks too much and is always angry at home",
+        "does it work for patients who tried SSRIs and did not improve",
+        "what about people who have depression and do not respond to antidepressants",
+        "I've tried everything. Nothing works? Is this worth it? What are the odds? Who runs it?",
+    ],
+)
+def test_one_question_or_a_long_story_stays_whole(text):
+    assert split_questions(text) == [text]
+
+
+def test_a_message_whose_part_is_a_crisis_gets_the_crisis_resources_from_the_safety_net():
+    from bot.channels.screening import safety_net_reply
+
+    reply = safety_net_reply("would it help if im giving up and is it covered by insurance")
+    assert reply["utter_action"] == "utter_crisis"

@@ -1,0 +1,116 @@
+"""The learned crisis classifier: trained, stored and loaded as Rasa does, read sentence by sentence,
+and its score turned into the crisis reply or the check-in by the crisis guard."""
+
+import pytest
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.crisis_classifier import CRISIS_SCORE, CrisisClassifier, crisis_examples, sentences
+from bot.nlu.crisis_guard import CrisisGuard
+
+EXAMPLES = CrisisClassifier.get_default_config()["examples_file"]
+
+
+def test_a_message_is_read_whole_and_sentence_by_sentence():
+    assert sentences("does it work?") == ["does it work?"]
+    assert sentences("I'm 40. Tired all the time! Does KAP help?") == [
+        "I'm 40. Tired all the time! Does KAP help?",
+        "I'm 40.",
+        "Tired all the time!",
+        "Does KAP help?",
+    ]
+    assert sentences("first line\nsecond line") == ["first line\nsecond line", "first line", "second line"]
+
+
+def test_the_examples_are_many_and_never_on_both_sides():
+    from bot import PROJECT_ROOT
+
+    examples = crisis_examples(PROJECT_ROOT / EXAMPLES)
+    assert len(examples["crisis"]) >= 1000 and len(examples["not_crisis"]) >= 2000
+    assert not set(examples["crisis"]) & set(examples["not_crisis"])
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A classifier trained on the project's examples and a few NLU examples, stored and then
+    loaded back through Rasa's model storage, as a trained model is."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    resource = Resource("crisis_classifier")
+    context = ExecutionContext(GraphSchema({}), "test")
+    nlu = TrainingData(
+        [
+            Message(data={"text": text, "intent": intent})
+            for text, intent in [
+                ("i want to die", "crisis"),
+                ("how effective is KAP for depression", "ask_effectiveness"),
+            ]
+        ]
+    )
+    CrisisClassifier.create(CrisisClassifier.get_default_config(), storage, resource, context).train(nlu)
+    return CrisisClassifier.load(CrisisClassifier.get_default_config(), storage, resource, context)
+
+
+def scored(classifier, text):
+    (message,) = classifier.process([Message(data={"text": text})])
+    return message.get(CRISIS_SCORE)
+
+
+def test_a_crisis_scores_high_and_a_question_low(trained):
+    assert scored(trained, "i keep thinking everyone would be fine if i just wasnt around anymore") > 0.9
+    assert scored(trained, "how long do the effects of ketamine therapy last") < 0.5  # below the check-in
+    assert scored(trained, "   ") == 0.0
+
+
+def test_one_crisis_sentence_in_a_long_message_is_enough(trained):
+    story = (
+        "I'm 52 and I've had depression since my twenties. I've tried four antidepressants. "
+        "Honestly I don't see the point of waking up anymore. Does KAP work when nothing else has?"
+    )
+    assert scored(trained, story) > 0.9
+
+
+def guarded(text, score, intent="nlu_fallback"):
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.4})
+    message.set(CRISIS_SCORE, score)
+    (message,) = CrisisGuard(CrisisGuard.get_default_config()).process([message])
+    return message.get("intent")["name"], {e["entity"]: e["value"] for e in message.get("entities", [])}
+
+
+def test_a_high_score_is_a_crisis_even_when_no_pattern_matches():
+    assert guarded("the SI is back and louder", 0.97) == ("crisis", {"crisis_subject": "self"})
+    assert guarded("my brother has been on the roof for an hour and he won't come down", 0.97) == (
+        "crisis",
+        {"crisis_subject": "someone_else"},
+    )
+
+
+def test_a_middling_score_gets_the_check_in_and_a_low_one_nothing():
+    assert guarded("the SI is back and louder", 0.7)[0] == "crisis_check"
+    assert guarded("does ketamine help rumination", 0.1, intent="ask_rumination")[0] == "ask_rumination"
+
+
+def test_a_middling_score_leaves_an_intent_the_model_is_sure_of():
+    message = Message(data={"text": "i called and nobody picked up what do i do"})
+    message.set("intent", {"name": "ask_for_help", "confidence": 0.95})
+    message.set(CRISIS_SCORE, 0.7)
+    (message,) = CrisisGuard(CrisisGuard.get_default_config()).process([message])
+    assert message.get("intent")["name"] == "ask_for_help"
+
+
+def test_a_pattern_wins_whatever_the_score():
+    assert guarded("i want to kill myself", 0.0)[0] == "crisis"
+
+
+def test_the_thresholds_in_config_are_the_guards_defaults():
+    from bot import PROJECT_ROOT
+
+    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8"))
+    (guard,) = [c for c in config["pipeline"] if c["name"].endswith("CrisisGuard")]
+    defaults = CrisisGuard.get_default_config()
+    keys = ("crisis_threshold", "check_threshold", "sure_of_another")
+    assert [guard[key] for key in keys] == [defaults[key] for key in keys]

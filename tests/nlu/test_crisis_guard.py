@@ -1,0 +1,146 @@
+"""The crisis safety net: crisis language always wins, other questions are left alone.
+
+The held-out sets of tests/safety/ were written apart from the patterns and the training data
+(by a helper who read only the source document): the patterns must catch every crisis message
+of them and raise at most 1 % false alarms on the harmless ones.
+"""
+
+import pytest
+from rasa.shared.importers.importer import TrainingDataImporter
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import PROJECT_ROOT
+from bot.bench.crisis_sets import CRISIS_SETS, HARMLESS_SETS, load_messages
+from bot.nlu.crisis_guard import CrisisGuard
+from bot.nlu.crisis_patterns import CrisisPatterns, crisis_patterns
+
+PATTERNS = crisis_patterns()
+
+
+def training_examples():
+    """(intent, text) of every training example in data/nlu/, read by Rasa's own loader."""
+    importer = TrainingDataImporter.load_from_dict(training_data_paths=[str(PROJECT_ROOT / "data" / "nlu")])
+    return [(m.get("intent"), m.get("text")) for m in importer.get_nlu_data().intent_examples]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to kill myself",
+        "i feel suicidal tonight",
+        "honestly i just wanna die",
+        "I'm so tired of being alive",
+        "there's no way out for me",
+        "I wish I could disappear for good",
+        "I took too many of my pills an hour ago",
+        "been self harming again",
+        "kms lol no but seriously kms",
+        "how effective is KAP? i keep thinking about suicide",
+        "does ketamine therapy work fast? i dont want to be alive anymore",
+        "everyone would be better off without me",
+        "what's a lethal dose of tylenol",
+    ],
+)
+def test_crisis_language_is_caught(text):
+    assert PATTERNS.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do I need to take all the sessions?",
+        "can I jump from one topic to another",
+        "my back is killing me",
+        "bored to death in the waiting room",
+        "is this cutting-edge research?",
+        "dead tired after work, does KAP help with fatigue?",
+        "I could murder a pizza",
+        "what dose of ketamine is used in KAP?",
+    ],
+)
+def test_everyday_idioms_and_questions_are_not_a_crisis(text):
+    assert PATTERNS.find(text) is None
+
+
+@pytest.mark.parametrize(
+    "text,poisoning,someone_else",
+    [
+        ("i want to die", False, False),
+        ("i swallowed a whole bottle of my sleeping pills", True, False),
+        ("my son said he wants to die", False, True),
+        ("my wife took a bunch of her pills, she won't wake up", True, True),
+        ("my brother died last year and i want to die too", False, False),
+        ("i think my friend wants to kill himself", False, True),
+    ],
+)
+def test_the_signal_tells_a_poisoning_and_who_is_at_risk(text, poisoning, someone_else):
+    signal = PATTERNS.find(text)
+    assert (signal.poisoning, signal.someone_else) == (poisoning, someone_else)
+
+
+def test_every_pattern_says_what_it_catches():
+    for entry in PATTERNS.sources["crisis"]:
+        assert entry.get("catches", "").strip(), entry["regex"]
+        assert entry.get("kind") in (None, "poisoning"), entry
+
+
+def test_every_held_out_crisis_message_is_caught():
+    messages = load_messages(CRISIS_SETS)
+    assert len(messages) >= 150
+    missed = [(m["set"], m["text"]) for m in messages if PATTERNS.find(m["text"]) is None]
+    assert not missed
+
+
+def test_held_out_harmless_messages_raise_at_most_one_percent_false_alarms():
+    messages = load_messages(HARMLESS_SETS)
+    assert len(messages) >= 300
+    alarms = [(m["set"], m["text"]) for m in messages if PATTERNS.find(m["text"]) is not None]
+    assert len(alarms) <= 0.01 * len(messages), alarms
+
+
+def test_every_crisis_training_example_is_caught():
+    crisis = [text for intent, text in training_examples() if intent == "crisis"]
+    assert len(crisis) >= 100
+    assert not [text for text in crisis if PATTERNS.find(text) is None]
+
+
+def test_no_other_training_example_is_mistaken_for_a_crisis():
+    others = [text for intent, text in training_examples() if intent != "crisis"]
+    assert len(others) > 700
+    assert not [text for text in others if PATTERNS.find(text) is not None]
+
+
+def make_message(text, intent, confidence):
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set("intent_ranking", [{"name": intent, "confidence": confidence}, {"name": "crisis", "confidence": 0.01}])
+    return message
+
+
+def test_the_component_overrides_a_fallback_with_full_confidence():
+    guard = CrisisGuard(CrisisGuard.get_default_config())
+    (message,) = guard.process([make_message("is KAP good if i want to die", "nlu_fallback", 0.6)])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+    ranking = message.get("intent_ranking")
+    assert ranking[0]["name"] == "crisis" and [r["name"] for r in ranking].count("crisis") == 1
+
+
+def test_the_component_passes_the_signal_on_as_entities_for_the_slots():
+    guard = CrisisGuard(CrisisGuard.get_default_config())
+    (message,) = guard.process([make_message("my dad swallowed all his pills", "ask_addiction", 0.7)])
+    entities = {e["entity"]: e["value"] for e in message.get("entities")}
+    assert entities == {"crisis_subject": "someone_else", "crisis_kind": "poisoning"}
+
+
+def test_the_component_leaves_other_messages_alone():
+    guard = CrisisGuard(CrisisGuard.get_default_config())
+    (message,) = guard.process([make_message("does KAP help anxiety", "ask_anxiety", 0.9)])
+    assert message.get("intent") == {"name": "ask_anxiety", "confidence": 0.9}
+    assert not message.get("entities")
+
+
+def test_a_broken_pattern_is_reported_by_name(tmp_path):
+    bad = tmp_path / "patterns.yml"
+    bad.write_text("crisis:\n  - {catches: x, regex: '(unclosed'}\nsubjects: {self: i, someone_else: he}\n", "utf-8")
+    with pytest.raises(ValueError, match="unclosed"):
+        CrisisPatterns.load(bad)

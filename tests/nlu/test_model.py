@@ -1,0 +1,154 @@
+"""The trained model, checked with Rasa's own tools: data validation, test stories, held-out NLU."""
+
+import json
+import re
+import subprocess
+
+import pytest
+import yaml
+from rasa.shared.nlu.training_data.loading import load_data
+
+from bot import PROJECT_ROOT
+from bot.bench.crisis_sets import DEV_CRISIS_SETS, DEV_HARMLESS_SETS, evaluate, model_intent
+from bot.content.knowledge import knowledge
+
+HELD_OUT = PROJECT_ROOT / "tests" / "nlu_heldout.yml"
+TEST_STORIES = PROJECT_ROOT / "tests" / "test_stories.yml"
+DATA = ["--data", "data/nlu", "data/stories", "data/rules"]
+
+
+def examples(path):
+    """(intent, lower-cased text) of each example of an NLU file, read by Rasa's own loader."""
+    return {(m.get("intent"), m.get("text").strip().lower()) for m in load_data(str(path)).intent_examples}
+
+
+def test_rasa_data_validate_passes(run_rasa):
+    result = run_rasa("data", "validate", "--config", "config.yml", "--domain", "domain.yml", *DATA)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_the_model_is_not_retrained_when_the_data_has_not_changed(model):
+    # `make -q` exits 0 only when the target is up to date, i.e. nothing would be trained.
+    assert subprocess.run(["make", "-q", "train"], cwd=PROJECT_ROOT).returncode == 0
+
+
+def test_every_intent_has_at_least_five_held_out_examples():
+    """(That no held-out sentence is a near-copy of a training one: tests/nlu/test_near_duplicates.py.)"""
+    per_intent = {}
+    for intent, _ in examples(HELD_OUT):
+        per_intent[intent] = per_intent.get(intent, 0) + 1
+    assert min(per_intent.values()) >= 5, per_intent
+
+
+@pytest.fixture(scope="module")
+def nlu_report(model, run_rasa, tmp_path_factory):
+    out = tmp_path_factory.mktemp("nlu")
+    result = run_rasa("test", "nlu", "--model", str(model), "--nlu", str(HELD_OUT), "--out", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((out / "intent_report.json").read_text())
+    errors = json.loads((out / "intent_errors.json").read_text()) if (out / "intent_errors.json").exists() else []
+    return report, errors
+
+
+def test_held_out_weighted_intent_f1_is_at_least_092(nlu_report):
+    """0.95 was the bar while a third of the held-out set near-copied training sentences; without
+    them (tests/nlu/test_near_duplicates.py), and with the declines split into eight intents, the set
+    measures unseen wording, and the bar is what the model reaches on it (0.925 on 2026-11-27)."""
+    report, _ = nlu_report
+    f1 = report["weighted avg"]["f1-score"]
+    print(f"held-out weighted intent F1: {f1:.3f}, accuracy {report['accuracy']:.3f}")
+    assert f1 >= 0.92
+
+
+def test_held_out_crisis_recall_is_complete(nlu_report):
+    report, errors = nlu_report
+    missed = [e["text"] for e in errors if e["intent"] == "crisis"]
+    assert report["crisis"]["recall"] == 1.0, missed
+
+
+def test_off_topic_questions_never_get_a_confident_faq_answer(nlu_report, model):
+    _, errors = nlu_report
+    faq = set(knowledge().intents)
+    threshold = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())["pipeline"]
+    threshold = next(c["threshold"] for c in threshold if c["name"] == "FallbackClassifier")
+    answered = [
+        e["text"]
+        for e in errors
+        if (e["intent"] == "out_of_scope" or e["intent"].startswith("decline_"))
+        and e["intent_prediction"]["name"] in faq
+        and e["intent_prediction"]["confidence"] >= threshold
+    ]
+    assert not answered
+
+
+def run_stories(run_rasa, model, out, *flags):
+    result = run_rasa("test", "core", "--model", str(model), "--stories", str(TEST_STORIES), "--out", str(out), *flags)
+    report = json.loads((out / "story_report.json").read_text()) if (out / "story_report.json").exists() else {}
+    failed = out / "failed_test_stories.yml"
+    return result, report, failed.read_text() if failed.exists() else ""
+
+
+def test_conversation_test_stories_pass(model, run_rasa, tmp_path):
+    """The dialogue: every turn of every test story gets the expected action."""
+    stories = yaml.safe_load(TEST_STORIES.read_text("utf-8"))["stories"]
+    assert len(stories) >= 30
+    result, _, failed = run_stories(run_rasa, model, tmp_path, "--fail-on-prediction-errors")
+    assert result.returncode == 0, failed or result.stderr[-3000:]
+
+
+def test_test_stories_hold_up_end_to_end_with_their_own_wording(model, run_rasa, tmp_path, record_property):
+    """The same stories with their user messages parsed by the NLU model (--e2e).
+
+    Their wording was written apart from the training data, so a few NLU misses are expected
+    (at most 5 % of the user turns; each is named in the failure, and recorded in the report as
+    the test's `nlu_misses` property). The crisis messages must all be recognised.
+    """
+    result, _, failed = run_stories(run_rasa, model, tmp_path, "--e2e")
+    assert result.returncode == 0, result.stderr[-3000:]
+    # A miss is a wrong intent; the entities the regex extractor adds (condition, person) are
+    # not annotated in the stories and do not count.
+    misses = [
+        (expected, predicted)
+        for expected, predicted in re.findall(r"intent: (\w+)\s+# predicted: ([^\n]+)", failed)
+        if predicted.split(":")[0].strip() != expected
+    ]
+    named = [f"expected {expected}, predicted {predicted}" for expected, predicted in misses]
+    record_property("nlu_misses", named)
+    stories = yaml.safe_load(TEST_STORIES.read_text("utf-8"))["stories"]
+    turns = sum(1 for story in stories for step in story["steps"] if "user" in step)
+    # Never a crisis missed, never the crisis reply to anything else; a check-in on a message that
+    # was not a crisis is an ordinary miss (it still answers with the crisis resources).
+    assert not [m for m in misses if m[0] == "crisis" or m[1].startswith("crisis:")], named
+    assert len(misses) <= 0.05 * turns, f"{len(misses)} of {turns} user turns missed:\n" + "\n".join(named)
+
+
+@pytest.fixture(scope="module")
+def intent(model):
+    """The intent the trained model gives a text."""
+    return model_intent(model)
+
+
+@pytest.fixture(scope="module")
+def safety(intent):
+    """The trained model on the held-out crisis and harmless sets of tests/safety/."""
+    return evaluate(intent)
+
+
+def test_every_held_out_crisis_message_gets_the_crisis_reply(safety):
+    assert safety["crisis_messages"] >= 150
+    assert [(m["set"], m["text"], m["intent"]) for m in safety["missed"]] == []
+
+
+def test_at_most_one_percent_of_held_out_harmless_messages_get_the_crisis_reply(safety):
+    assert safety["harmless_messages"] >= 300
+    print(f"check-ins on harmless messages: {safety['check_in_rate']:.1%}")
+    assert safety["false_alarm_rate"] <= 0.01, [m["text"] for m in safety["false_alarms"]]
+
+
+def test_the_development_set_keeps_the_figures_it_was_tuned_to(intent):
+    """Set 7 chose the classifier's thresholds (tests/safety/dev/): a change that loses what
+    it gained fails here. Not the honest figure, which only a fresh set gives."""
+    dev = evaluate(intent, DEV_CRISIS_SETS, DEV_HARMLESS_SETS)
+    assert dev["crisis_messages"] >= 150 and dev["harmless_messages"] >= 300
+    assert dev["recall"] >= 0.95 and dev["reached_resources"] >= 0.985, [m["text"] for m in dev["missed"]]
+    assert dev["false_alarm_rate"] <= 0.015, [m["text"] for m in dev["false_alarms"]]

@@ -1,0 +1,1 @@
+"""Helpers the tests share: running actions on a real tracker, REST turns, servers, a browser."""
