@@ -14,7 +14,10 @@ crisis resources as a careful check-in ("if you are thinking of harming yourself
 as the crisis reply. Both learned signals
 generalise from words such as "kill", "dead" or "cut", and so also fire on everyday idioms
 ("my feet are killing me"); the check-in reaches a person in crisis whom the patterns missed
-without telling everyone else that they are in danger.
+without telling everyone else that they are in danger. A message whose only patterns name the
+subject (`mention` in the patterns file), set in a professional, academic or fictional frame (a
+nurse asking about suicide risk screening, a student's essay on Durkheim), gets the check-in too
+when its score is below `named_only_threshold`.
 
 It also tells the dialogue what kind of crisis it is, as entities that fill slots: `crisis_kind`
 ("poisoning" for an overdose or a poisoning) and `crisis_subject` ("self" or "someone_else"),
@@ -75,6 +78,7 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             "crisis_threshold": 0.94,
             "check_threshold": 0.6,
             "sure_of_another": 0.9,
+            "named_only_threshold": 0.5,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -85,6 +89,7 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         self.crisis_threshold = config["crisis_threshold"]
         self.check_threshold = config["check_threshold"]
         self.sure_of_another = config["sure_of_another"]
+        self.named_only_threshold = config["named_only_threshold"]
 
     @classmethod
     def create(
@@ -103,7 +108,9 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             signal = self.patterns.find(text)
             if signal is None and score >= self.crisis_threshold:
                 signal = self.patterns.subject_of(text)
-            if signal is not None:
+            if signal is not None and self._a_mention_in_a_frame(signal, text, score):
+                self._set_intent(message, self.check_intent, 1.0 - score)
+            elif signal is not None:
                 self._set_intent(message, self.intent, 1.0)
                 message.set(ENTITIES, message.get(ENTITIES, []) + signal_entities(signal, text), add_to_output=True)
             elif score >= self.check_threshold and not self._sure_of_another_intent(message):
@@ -111,6 +118,10 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent:
                 self._set_intent(message, self.check_intent, message.get(INTENT)[PREDICTED_CONFIDENCE_KEY])
         return messages
+
+    def _a_mention_in_a_frame(self, signal: CrisisSignal, text: str, score: float) -> bool:
+        """Whether the message only names the subject, in a frame, and scores unlike a crisis."""
+        return signal.named_only and score < self.named_only_threshold and self.patterns.in_a_frame(text)
 
     def _sure_of_another_intent(self, message: Message) -> bool:
         """Whether the intent model confidently predicted an intent other than `crisis`."""

@@ -30,6 +30,8 @@ class CrisisSignal:
 
     poisoning: bool
     someone_else: bool
+    # Only patterns that name the subject matched (`mention: true` in the file).
+    named_only: bool = False
 
     def slot_values(self) -> Dict[str, str]:
         """The values of the crisis slots (domain.yml) this signal fills; no poisoning, no kind."""
@@ -48,9 +50,10 @@ def normalise(text: str) -> str:
 class CrisisPatterns:
     """The compiled patterns, each with its kind, and the subject patterns."""
 
-    crisis: Tuple[Tuple[Pattern[str], Optional[str]], ...]
+    crisis: Tuple[Tuple[Pattern[str], Optional[str], bool], ...]
     self_subject: Pattern[str]
     someone_else_subject: Pattern[str]
+    frames: Pattern[str]
     sources: Dict[str, Any]
 
     @classmethod
@@ -65,22 +68,35 @@ class CrisisPatterns:
                 raise ValueError(f"{path}: bad crisis pattern {regex!r}: {error}") from error
 
         return cls(
-            crisis=tuple((compiled(entry["regex"]), entry.get("kind")) for entry in raw["crisis"]),
+            crisis=tuple(
+                (compiled(entry["regex"]), entry.get("kind"), bool(entry.get("mention"))) for entry in raw["crisis"]
+            ),
             self_subject=compiled(raw["subjects"][SELF]),
             someone_else_subject=compiled(raw["subjects"][SOMEONE_ELSE]),
+            frames=compiled(raw["frames"]),
             sources=raw,
         )
 
     def find(self, text: str) -> Optional[CrisisSignal]:
         """The crisis signal of a message, or None when no pattern matches."""
         flat = normalise(text)
-        matches = [(match, kind) for pattern, kind in self.crisis for match in [pattern.search(flat)] if match]
+        matches = [
+            (match, kind, mention)
+            for pattern, kind, mention in self.crisis
+            for match in [pattern.search(flat)]
+            if match
+        ]
         if not matches:
             return None
         return CrisisSignal(
-            poisoning=any(kind == POISONING for _, kind in matches),
-            someone_else=all(self._about_someone_else(flat, match) for match, _ in matches),
+            poisoning=any(kind == POISONING for _, kind, _ in matches),
+            someone_else=all(self._about_someone_else(flat, match) for match, _, _ in matches),
+            named_only=all(mention for _, _, mention in matches),
         )
+
+    def in_a_frame(self, text: str) -> bool:
+        """Whether the message is set in a professional, academic or fictional frame."""
+        return self.frames.search(normalise(text)) is not None
 
     def subject_of(self, text: str) -> CrisisSignal:
         """The signal of a crisis message no pattern matched (the learned classifier found it):

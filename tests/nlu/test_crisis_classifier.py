@@ -112,5 +112,23 @@ def test_the_thresholds_in_config_are_the_guards_defaults():
     config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8"))
     (guard,) = [c for c in config["pipeline"] if c["name"].endswith("CrisisGuard")]
     defaults = CrisisGuard.get_default_config()
-    keys = ("crisis_threshold", "check_threshold", "sure_of_another")
+    keys = ("crisis_threshold", "check_threshold", "sure_of_another", "named_only_threshold")
     assert [guard[key] for key in keys] == [defaults[key] for key in keys]
+
+
+def guarded_pattern(text, score):
+    message = Message(data={"text": text})
+    message.set("intent", {"name": "out_of_scope", "confidence": 0.6})
+    message.set(CRISIS_SCORE, score)
+    (message,) = CrisisGuard(CrisisGuard.get_default_config()).process([message])
+    return message.get("intent")["name"]
+
+
+def test_a_professional_mention_gets_the_check_in_unless_it_reads_like_a_crisis():
+    nurse = "I'm an ICU nurse; how do you screen for suicide risk before KAP?"
+    assert guarded_pattern(nurse, 0.05) == "crisis_check"
+    assert guarded_pattern(nurse, 0.8) == "crisis"
+    # Outside a professional or fictional frame, naming suicide is always the crisis reply.
+    assert guarded_pattern("been seriously considering suicide", 0.05) == "crisis"
+    # And a pattern that is more than a mention always wins.
+    assert guarded_pattern("I'm a nurse and I want to kill myself", 0.05) == "crisis"
