@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/kap.tar.gz
 TRAINING_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) \
-  data/safety/crisis_examples.yml bot/nlu/crisis_guard.py bot/nlu/crisis_classifier.py
+  data/safety/crisis_examples.yml $(wildcard bot/nlu/*.py)
 # The names of those files, rewritten (and so newer than the model) only when one is added or
 # removed: a deleted training file must retrain the model too, which its date alone cannot do.
 TRAINING_FILES := models/training-files.txt
@@ -17,7 +17,7 @@ CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
 ENDPOINTS ?= endpoints.yml
 RASA_PORT ?= 5005
-WEB_PORT ?= 8080
+WIDGET_PORT ?= 8080
 ACTIONS_PORT ?= 5055
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -69,9 +69,9 @@ $(MODEL): $(VENV)/.installed $(TRAINING_DATA) $(TRAINING_FILES)
 	touch $@
 
 run: $(MODEL) $(WIDGET_VENDOR)
-	$(BIN)/python -m bot serve --model $(MODEL) --port $(RASA_PORT) --actions-port $(ACTIONS_PORT) --web-port $(WEB_PORT) --endpoints $(ENDPOINTS)
+	$(BIN)/python -m bot serve --model $(MODEL) --port $(RASA_PORT) --actions-port $(ACTIONS_PORT) --widget-port $(WIDGET_PORT) --endpoints $(ENDPOINTS)
 
-test: $(MODEL) $(WIDGET_VENDOR) system-packages
+test: system-packages $(MODEL) $(WIDGET_VENDOR)
 	$(BIN)/python -m pytest
 
 # The fast tier: lint and format checks, then every test that needs neither the trained model nor

@@ -16,8 +16,8 @@ from actions.clients import CARD_CHANNELS, RICH_CHANNELS
 from actions.conditions import condition_topic, say_not_in_sheet, unnamed_condition
 from actions.feedback import ask_for_feedback
 from actions.suggestions import suggest_topics
-from bot.content.clinic import current_clinic
 from bot.content.knowledge import Topic, knowledge
+from bot.content.responses import utter
 
 # General answers (the conditions studied, how effective KAP is overall), which a question naming
 # one condition the sheet covers does not get: "does it work for PTSD?" gets the trauma answer.
@@ -40,7 +40,7 @@ def remind_of_crisis_resources(dispatcher: CollectingDispatcher, tracker: Tracke
     """After a crisis reply in this conversation, ends an answer with one line of the crisis
     resources (the Poison Control line after an overdose or a poisoning)."""
     if tracker.get_slot("in_crisis"):
-        dispatcher.utter_message(response="utter_crisis_reminder", **current_clinic().template_values())
+        utter(dispatcher, "utter_crisis_reminder")
 
 
 def last_topic(tracker: Tracker) -> Optional[Topic]:
@@ -76,7 +76,7 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(text=topic.source_text())
         if next(tracker.get_latest_entity_values("person"), None):
             # The sheet's figures describe studies, never one patient's prospects.
-            dispatcher.utter_message(response="utter_about_one_person", **current_clinic().template_values())
+            utter(dispatcher, "utter_about_one_person")
         remind_of_crisis_resources(dispatcher, tracker)
         ask_for_feedback(dispatcher, tracker, topic.key)
         return [SlotSet("last_topic", topic.key)]

@@ -11,8 +11,8 @@ from typing import List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content.clinic import current_clinic
 from bot.content.knowledge import Topic, knowledge
+from bot.content.responses import utter
 
 
 def named_conditions(tracker: Tracker) -> List[Text]:
@@ -34,6 +34,4 @@ def condition_topic(tracker: Tracker) -> Optional[Topic]:
 
 
 def say_not_in_sheet(dispatcher: CollectingDispatcher, condition: Text) -> None:
-    dispatcher.utter_message(
-        response="utter_condition_not_in_sheet", condition=condition, **current_clinic().template_values()
-    )
+    utter(dispatcher, "utter_condition_not_in_sheet", condition=condition)

@@ -11,12 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conditions import say_not_in_sheet, unnamed_condition
 from actions.suggestions import suggest_topics, suggestion_buttons
-from bot.content.clinic import current_clinic
-
-
-def utter_with_clinic_details(dispatcher: CollectingDispatcher, response: Text, **kwargs: Any) -> None:
-    """Sends a domain response with its {placeholders} filled from clinic.yml."""
-    dispatcher.utter_message(response=response, **current_clinic().template_values(), **kwargs)
+from bot.content.responses import utter
 
 
 class ActionGreet(Action):
@@ -28,7 +23,7 @@ class ActionGreet(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        utter_with_clinic_details(dispatcher, "utter_greet")
+        utter(dispatcher, "utter_greet")
         suggest_topics(dispatcher, "utter_suggestions")
         return []
 
@@ -73,7 +68,7 @@ class ActionExplainAssistant(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        utter_with_clinic_details(dispatcher, "utter_explain_assistant")
+        utter(dispatcher, "utter_explain_assistant")
         return []
 
 
@@ -91,13 +86,13 @@ class ActionDeclineOutOfScope(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         if intent.startswith("decline_"):
             # A kind of question the sheet does not cover, whatever condition it names.
-            utter_with_clinic_details(dispatcher, f"utter_{intent}", buttons=suggestion_buttons())
+            utter(dispatcher, f"utter_{intent}", buttons=suggestion_buttons())
             return []
         unnamed = unnamed_condition(tracker)
         if unnamed is not None:
             say_not_in_sheet(dispatcher, unnamed)
         else:
-            utter_with_clinic_details(dispatcher, "utter_out_of_scope", buttons=suggestion_buttons())
+            utter(dispatcher, "utter_out_of_scope", buttons=suggestion_buttons())
         return []
 
 
@@ -110,7 +105,7 @@ class ActionCrisisSupport(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        utter_with_clinic_details(dispatcher, "utter_crisis")
+        utter(dispatcher, "utter_crisis")
         return []
 
 
@@ -123,5 +118,5 @@ class ActionCrisisCheck(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        utter_with_clinic_details(dispatcher, "utter_crisis_check")
+        utter(dispatcher, "utter_crisis_check")
         return []

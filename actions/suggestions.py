@@ -4,8 +4,8 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content.clinic import current_clinic
 from bot.content.knowledge import knowledge
+from bot.content.responses import utter
 
 
 def suggestion_buttons() -> List[Dict[Text, Any]]:
@@ -16,4 +16,4 @@ def suggestion_buttons() -> List[Dict[Text, Any]]:
 def suggest_topics(dispatcher: CollectingDispatcher, response: Text) -> None:
     """Sends a domain response (its placeholders filled from clinic.yml) with the example
     questions as buttons."""
-    dispatcher.utter_message(response=response, buttons=suggestion_buttons(), **current_clinic().template_values())
+    utter(dispatcher, response, buttons=suggestion_buttons())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.content.clinic import ClinicConfigError, load_clinic
 from bot.content.knowledge import KnowledgeError, load_knowledge
-from bot.ops.servers import BotServers, ServerError
+from bot.ops.servers import MODEL, BotServers, ServerError
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -37,7 +37,7 @@ def serve(args: argparse.Namespace) -> int:
             args.interface,
             endpoints=args.endpoints,
             extra_args=api,
-            web_port=args.web_port,
+            widget_port=args.widget_port,
             action_server_url=os.environ.get("ACTION_SERVER_URL"),
         ) as servers:
             print(
@@ -47,10 +47,10 @@ def serve(args: argparse.Namespace) -> int:
                 f'       -d \'{{"sender": "me", "message": "how effective is ketamine therapy?"}}\'\n'
                 f"or, in another terminal, chat in the shell (uses this action server):\n"
                 f"  .venv/bin/rasa shell --model {args.model} --port {args.port + 1}\n"
-                f"or open the demo page with the chat widget: {servers.web_url}/\n"
+                f"or open the demo page with the chat widget: {servers.widget_url}/\n"
                 f"Logs: {args.logs}/rasa.log and {args.logs}/actions.log. Stop with Ctrl-C."
             )
-            while all(p.poll() is None for p in (servers.rasa, servers.actions, servers.web)):
+            while all(p.poll() is None for p in (servers.rasa, servers.actions, servers.widget)):
                 time.sleep(1)
             print("A server stopped unexpectedly; see the logs.", file=sys.stderr)
             return 1
@@ -87,10 +87,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="start the action server and the Rasa server")
-    run.add_argument("--model", type=Path, default=Path("models/kap.tar.gz"))
+    run.add_argument("--model", type=Path, default=MODEL)
     run.add_argument("--port", type=int, default=5005)
     run.add_argument("--actions-port", type=int, default=5055)
-    run.add_argument("--web-port", type=int, default=8080, help="demo page with the widget")
+    run.add_argument("--widget-port", type=int, default=8080, help="demo page with the widget")
     run.add_argument(
         "--endpoints", type=Path, default=Path("endpoints.yml"), help="endpoints.prod.yml for PostgreSQL and Redis"
     )

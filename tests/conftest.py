@@ -1,25 +1,20 @@
 """Session-wide fixtures: the trained model (trained at most once) and the running servers.
 
-Every test that needs the trained model (directly or through the servers) is marked `e2e`;
-`make check` runs the others, the fast tier, in well under a minute.
+Every test that needs the trained model (directly or through the servers) or runs the rasa
+command is marked `e2e`; `make check` runs the others, the fast tier, in under a minute.
 """
 
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from bot import PROJECT_ROOT
-from bot.ops.servers import BotServers, child_env, free_port
-
-MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
-RASA = str(Path(sys.executable).parent / "rasa")
+from bot.ops.servers import MODEL, RASA, BotServers, child_env, free_port
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "model" in item.fixturenames:
+        if "model" in item.fixturenames or "run_rasa" in item.fixturenames:
             item.add_marker(pytest.mark.e2e)
 
 

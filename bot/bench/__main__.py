@@ -16,8 +16,6 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import yaml
-
 from bot import PROJECT_ROOT
 from bot.bench.bare_rasa import bare_rasa_servers
 from bot.bench.baseline import document_search
@@ -29,19 +27,14 @@ from bot.bench.crisis_sets import (
     model_intent,
 )
 from bot.bench.crisis_sets import evaluate as evaluate_safety
-from bot.bench.rest_client import post
-from bot.bench.scoring import CATEGORIES, score_conversations
+from bot.bench.scoring import BLIND_SETS, CATEGORIES, load_conversations, score_conversations
 from bot.bench.speed import measure_speed, plot_latency_by_turn
 from bot.bench.turn_profile import profile_long_conversation
-from bot.ops.servers import BotServers, child_env, free_port
+from bot.ops.http_client import rest_turn
+from bot.ops.servers import MODEL, RASA, BotServers, child_env, free_port
 
 RESULTS = PROJECT_ROOT / "results"
-MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
-EVAL_SET = PROJECT_ROOT / "tests" / "eval_conversations.yml"
-# Patient messages written blind (from the source document and the scope only), never trained on.
-BLIND_SETS = sorted((PROJECT_ROOT / "tests" / "blind").glob("*.yml"))
 HELD_OUT = PROJECT_ROOT / "tests" / "nlu_heldout.yml"
-RASA = str(Path(sys.executable).parent / "rasa")
 # Every target the bench checks, defined here only (the report's "target" column is made from it).
 TARGETS = {
     "accuracy_overall": 0.97,
@@ -70,15 +63,11 @@ def at_least(share: float) -> str:
 # --- answer quality -------------------------------------------------------------------------
 
 
-def load_conversations(path: Path = EVAL_SET) -> List[Dict[str, Any]]:
-    return yaml.safe_load(path.read_text("utf-8"))["conversations"]
-
-
 def rest_replier(url: str):
     """Sends a conversation's turns to the bot; returns a function (sender, text) -> reply text."""
 
     def reply(sender: str, text: str) -> str:
-        status, replies = post(f"{url}/webhooks/rest/webhook", json.dumps({"sender": sender, "message": text}).encode())
+        status, replies = rest_turn(url, sender, text)
         if status != 200:
             return f"HTTP {status}"
         return "\n".join(r.get("text", "") for r in replies)
@@ -123,9 +112,7 @@ def serve_and_measure(workdir: Path, conversations: List[Dict[str, Any]]) -> Dic
     )
     started = time.perf_counter()
     with servers:
-        status, _ = post(
-            f"{servers.url}/webhooks/rest/webhook", json.dumps({"sender": "ready", "message": "hi"}).encode()
-        )
+        status, _ = rest_turn(servers.url, "ready", "hi")
         ready = time.perf_counter() - started
         assert status == 200
         quality = score_conversations(conversations, rest_replier(servers.url))

@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.ops.servers import BotServers, child_env, free_port
+from bot.ops.servers import RASA, BotServers, child_env, free_port
 
 CACHE = PROJECT_ROOT / ".bench-cache" / "rasa-init"
-MODEL = CACHE / "models" / "bare.tar.gz"
-RASA = str(Path(sys.executable).parent / "rasa")
+BARE_MODEL = CACHE / "models" / "bare.tar.gz"
 
 
 def bare_rasa_model() -> Path:
     """The trained `rasa init` model, scaffolded and trained on first use."""
-    if MODEL.exists():
-        return MODEL
+    if BARE_MODEL.exists():
+        return BARE_MODEL
     from rasa.cli.scaffold import create_initial_project
 
     shutil.rmtree(CACHE, ignore_errors=True)
@@ -35,13 +33,13 @@ def bare_rasa_model() -> Path:
     endpoints = {"action_endpoint": {"url": "http://localhost:5055/webhook"}}
     (CACHE / "endpoints.yml").write_text(yaml.safe_dump(endpoints), "utf-8")
     subprocess.run(
-        [RASA, "train", "--fixed-model-name", MODEL.name.split(".")[0], "--out", str(MODEL.parent)],
+        [RASA, "train", "--fixed-model-name", BARE_MODEL.name.split(".")[0], "--out", str(BARE_MODEL.parent)],
         cwd=CACHE,
         env=child_env(),
         check=True,
         capture_output=True,
     )
-    return MODEL
+    return BARE_MODEL
 
 
 def bare_rasa_servers(workdir: Path) -> BotServers:

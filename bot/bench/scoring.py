@@ -9,13 +9,20 @@ right only when the reply meets every part.
 """
 
 import uuid
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Union
 
+import yaml
+
+from bot import PROJECT_ROOT
 from bot.bench.baseline import NO_ANSWER
 from bot.content.clinic import load_clinic
 from bot.content.knowledge import Topic, knowledge, normalise_space
 from bot.content.responses import render, responses
 
+EVAL_SET = PROJECT_ROOT / "tests" / "eval_conversations.yml"
+# Patient messages written blind (from the source document and the scope only), never trained on.
+BLIND_SETS = sorted((PROJECT_ROOT / "tests" / "blind").glob("*.yml"))
 FOLLOW_UPS = ("source", "quote", "more")
 CHITCHAT = {
     "greet": ["utter_greet"],
@@ -27,6 +34,13 @@ CHITCHAT = {
 }
 # The off-topic decline and one decline per kind of question (utter_decline_* in domain.yml).
 DECLINES = ["utter_out_of_scope", *sorted(name for name in responses() if name.startswith("utter_decline_"))]
+
+
+def load_conversations(path: Path = EVAL_SET) -> List[Dict[str, Any]]:
+    """The conversations of an evaluation or blind set, each with its category and turns."""
+    return yaml.safe_load(path.read_text("utf-8"))["conversations"]
+
+
 # Categories of the evaluation sets, in report order (`fact`: a question about KAP's effectiveness).
 CATEGORIES = ("fact", "out_of_scope", "crisis", "follow_up", "chitchat", "odd_input")
 Expectation = Union[str, List[str]]

@@ -5,7 +5,6 @@ one after another, and concurrent clients. `make bench` runs it on this bot and 
 
 from __future__ import annotations
 
-import json
 import statistics
 import threading
 import time
@@ -14,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-from bot.bench.rest_client import post
+from bot.ops.http_client import rest_turn
 
 # Turns of the long conversation whose medians are compared (1-based, inclusive).
 TURN_WINDOWS = ((1, 10), (41, 50), (91, 100), (191, 200))
@@ -33,9 +32,7 @@ def timed_turns(url: str, messages: List[str], sender_prefix: str, turns_per_sen
     for i, message in enumerate(messages):
         sender = f"{sender_prefix}-{i // turns_per_sender}"
         started = time.perf_counter()
-        status, replies = post(
-            f"{url}/webhooks/rest/webhook", json.dumps({"sender": sender, "message": message}).encode()
-        )
+        status, replies = rest_turn(url, sender, message)
         latencies.append((time.perf_counter() - started) * 1000)
         errors += status != 200 or not replies
     return latencies, errors

@@ -24,10 +24,9 @@ from rasa.shared.core.trackers import EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.log_utils import configure_structlog
 
-from bot import PROJECT_ROOT
+from bot.ops.servers import MODEL
 from bot.ops.tracker_store import RollingSQLTrackerStore
 
-MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
 WINDOWS = ((1, 10), (191, 200))
 
 # CPU time in the Rasa process, per stage (cProfile does not count time spent awaiting).

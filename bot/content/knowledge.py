@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Dict, List, Literal, Optional, Tuple
 
-from pydantic import Extra, Field, root_validator, validator
+from pydantic import Field, root_validator, validator
 
 from bot import PROJECT_ROOT
 from bot.content.yaml_models import Model, Text, load_yaml
@@ -88,9 +88,6 @@ class Citation(Model):
     doi: Optional[str] = None
     pmid: Optional[str] = None
     url: Optional[str] = None
-
-    class Config:
-        extra = Extra.forbid
 
     _of = validator("of", pre=True, allow_reuse=True)(_cited)
 

@@ -1,6 +1,6 @@
-"""The bot's own lines from domain.yml, filled in with the clinic's details, for use outside Rasa.
-
-The channels need them when Rasa cannot reply, and the benchmark to recognise a reply.
+"""The bot's own lines from domain.yml, filled in with the clinic's details: the one place that
+does it. Actions send a response through `utter` (Rasa renders it with the values given); the
+channels, when Rasa cannot reply, and the benchmark, to recognise a reply, use `render`.
 """
 
 import functools
@@ -31,4 +31,10 @@ def render(response: str, slots: Optional[Mapping[str, Any]] = None, **values: A
     variant = next(
         v for v in responses()[response] if all(slots.get(c["name"]) == c["value"] for c in v.get("condition", []))
     )
-    return variant["text"].format(**current_clinic().template_values(), **values)
+    return variant["text"].format(**{**current_clinic().template_values(), **values})
+
+
+def utter(dispatcher: Any, response: str, **values: Any) -> None:
+    """Has an action send a domain response, its {placeholders} filled from clinic.yml (as now)
+    and from `values` (the response's own, such as buttons or a condition's name)."""
+    dispatcher.utter_message(response=response, **{**current_clinic().template_values(), **values})

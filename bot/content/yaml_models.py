@@ -9,18 +9,21 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Tuple, Type, TypeVar, Union
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Extra, ValidationError
 from pydantic.validators import strict_str_validator
 
 M = TypeVar("M", bound=BaseModel)
 
 
 class Model(BaseModel):
-    """Read-only once loaded. A nested model that is already validated is kept, not copied."""
+    """Read-only once loaded. A nested model that is already validated is kept, not copied. An
+    unknown field is an error: a misspelt key ("link:" for "links:") must not silently drop what
+    it was meant to set, such as the crisis lines' tap-to-call links."""
 
     class Config:
         frozen = True
         copy_on_model_validation = "none"
+        extra = Extra.forbid
 
 
 class Text(str):

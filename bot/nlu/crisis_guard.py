@@ -51,6 +51,8 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.crisis_classifier import CRISIS_SCORE
 from bot.nlu.crisis_patterns import CrisisSignal, crisis_patterns
 
+THRESHOLDS = ("crisis_threshold", "check_threshold", "sure_of_another", "named_only_threshold")
+
 
 def signal_entities(signal: CrisisSignal, text: str) -> List[Dict[Text, Any]]:
     """The entities that carry a crisis signal to the slots (they span the whole message)."""
@@ -72,16 +74,13 @@ class CrisisGuard(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {
-            "intent": "crisis",
-            "check_intent": "crisis_check",
-            "crisis_threshold": 0.94,
-            "check_threshold": 0.6,
-            "sure_of_another": 0.9,
-            "named_only_threshold": 0.5,
-        }
+        # The thresholds are set in config.yml only (THRESHOLDS), where they were chosen.
+        return {"intent": "crisis", "check_intent": "crisis_check"}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
+        missing = [name for name in THRESHOLDS if name not in config]
+        if missing:
+            raise ValueError(f"config.yml: the CrisisGuard component needs {', '.join(missing)}")
         # The same patterns, read once, as the channels' screening and the widget use.
         self.patterns = crisis_patterns()
         self.intent = config["intent"]

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import IO, Dict, List, Optional, Sequence
 
@@ -20,6 +19,11 @@ import yaml
 
 from bot import PROJECT_ROOT
 from bot.content.clinic import CLINIC_FILE, Clinic, load_clinic
+from bot.ops.http_client import get
+
+# The trained model `make train` builds, and the rasa command of this Python environment.
+MODEL = PROJECT_ROOT / "models" / "kap.tar.gz"
+RASA = str(Path(sys.executable).parent / "rasa")
 
 
 class ServerError(RuntimeError):
@@ -51,9 +55,8 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float, log: Path
         if process.poll() is not None:
             raise ServerError(f"server exited with code {process.returncode}; see {log}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
+            if get(url, timeout=2).status == 200:
+                return
         except OSError:
             pass
         time.sleep(0.5)
@@ -80,7 +83,7 @@ class BotServers:
         extra_args: Sequence[str] = (),
         env: Optional[Dict[str, str]] = None,
         callback_url: Optional[str] = None,
-        web_port: Optional[int] = None,
+        widget_port: Optional[int] = None,
         project: Path = PROJECT_ROOT,
         action_server_url: Optional[str] = None,
     ) -> None:
@@ -96,11 +99,11 @@ class BotServers:
         self.extra_args = list(extra_args)
         self.env = {**child_env(), **(env or {})}
         self.callback_url = callback_url
-        self.web_port = web_port
+        self.widget_port = widget_port
         self.project = Path(project)
         # The URL Rasa calls for actions: the action server started here unless one is given.
         self.action_server_url = action_server_url or f"{self.actions_url}/webhook"
-        self.web: Optional[subprocess.Popen] = None
+        self.widget: Optional[subprocess.Popen] = None
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
         self._logs: List[IO[bytes]] = []
@@ -110,8 +113,8 @@ class BotServers:
         return f"http://{self.interface}:{self.rasa_port}"
 
     @property
-    def web_url(self) -> str:
-        return f"http://{self.interface}:{self.web_port}"
+    def widget_url(self) -> str:
+        return f"http://{self.interface}:{self.widget_port}"
 
     @property
     def actions_url(self) -> str:
@@ -163,11 +166,10 @@ class BotServers:
         wait_until_up(f"{self.actions_url}/health", self.actions, self.startup_timeout, self.log_dir / "actions.log")
 
     def start_rasa(self) -> None:
-        rasa = str(Path(sys.executable).parent / "rasa")
         self.rasa = self._spawn(
             "rasa",
             [
-                rasa,
+                RASA,
                 "run",
                 "--model",
                 str(self.model),
@@ -184,25 +186,25 @@ class BotServers:
         )
         wait_until_up(f"{self.url}/", self.rasa, self.startup_timeout, self.log_dir / "rasa.log")
 
-    def start_web(self) -> None:
-        """The widget and its demo page (only when a web port was given)."""
-        if self.web_port is None:
+    def start_widget(self) -> None:
+        """The widget and its demo page (only when a widget port was given)."""
+        if self.widget_port is None:
             return
-        self.web = self._spawn(
-            "web",
+        self.widget = self._spawn(
+            "widget",
             [
                 sys.executable,
                 "-m",
                 "bot.channels.widget_server",
                 "--port",
-                str(self.web_port),
+                str(self.widget_port),
                 "--interface",
                 self.interface,
                 "--rasa-url",
                 self.url,
             ],
         )
-        wait_until_up(f"{self.web_url}/widget.js", self.web, self.startup_timeout, self.log_dir / "web.log")
+        wait_until_up(f"{self.widget_url}/widget.js", self.widget, self.startup_timeout, self.log_dir / "widget.log")
 
     def clinic(self) -> Clinic:
         """The clinic settings the servers run with (KAP_CLINIC_FILE, if given, else clinic.yml)."""
@@ -226,7 +228,7 @@ class BotServers:
         self._stop(self.rasa)
 
     def stop(self) -> None:
-        self._stop(self.web)
+        self._stop(self.widget)
         self._stop(self.rasa)
         self._stop(self.actions)
         for log in self._logs:
@@ -237,7 +239,7 @@ class BotServers:
         try:
             self.start_actions()
             self.start_rasa()
-            self.start_web()
+            self.start_widget()
         except BaseException:
             self.stop()
             raise

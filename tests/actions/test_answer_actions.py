@@ -4,6 +4,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.answers import ActionAnswerQuestion, ActionQuoteSource, ActionShowSource, ActionTellMore
+from bot.channels.messaging import MAX_MESSAGE_CHARS
 from bot.content.clinic import load_clinic
 from bot.content.knowledge import knowledge
 from tests.support.action_runner import responses, run_action, texts, tracker_for
@@ -33,7 +34,7 @@ def test_each_faq_intent_gets_its_answer_quotes_and_citation_payloads(topic):
             "pmid",
             "url",
         }
-    assert all(len(text) <= 1600 for text in sent)
+    assert all(len(text) <= MAX_MESSAGE_CHARS for text in sent)
     assert events == [SlotSet("last_topic", topic.key)]
 
 

@@ -26,8 +26,8 @@ CLINIC = load_clinic()
 def filled(message):
     """The text Rasa will send without crisis slots: the domain response's unconditional
     variant with the action's values filled in."""
-    template = next(v for v in DOMAIN["responses"][message["response"]] if "condition" not in v)["text"]
-    return template.format(**{k: v for k, v in message.items() if isinstance(v, str)})
+    values = {k: v for k, v in message.items() if isinstance(v, str) and k not in ("response", "text")}
+    return render(message["response"], **values)
 
 
 def test_greeting_discloses_an_automated_assistant_and_how_to_reach_a_person():
@@ -99,7 +99,7 @@ def test_crisis_resources_come_from_the_clinic_configuration(tmp_path, monkeypat
     settings["crisis_lines"] = {"the UK": settings["crisis_lines"]["the UK and Ireland"]}
     custom = tmp_path / "clinic.yml"
     custom.write_text(yaml.safe_dump(settings), "utf-8")
-    monkeypatch.setattr("actions.conversation.current_clinic", lambda: load_clinic(custom))
+    monkeypatch.setattr("bot.content.responses.current_clinic", lambda: load_clinic(custom))
     messages, _ = run_action(ActionCrisisSupport(), tracker_for("crisis"))
     text = filled(messages[0])
     assert "Samaritans: call 116 123" in text and "988" not in text

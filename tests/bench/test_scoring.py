@@ -3,21 +3,15 @@
 import collections
 
 import pytest
-import yaml
 
-from bot import PROJECT_ROOT
 from bot.bench.baseline import NO_ANSWER, document_search
-from bot.bench.scoring import CATEGORIES, acceptable, is_right
+from bot.bench.scoring import BLIND_SETS, CATEGORIES, EVAL_SET, acceptable, is_right, load_conversations
 from bot.content.clinic import load_clinic
 from bot.content.knowledge import knowledge
 from bot.content.responses import render
 
 TOPICS = knowledge().topics
-EVALUATION_SETS = [
-    PROJECT_ROOT / "tests" / "eval_conversations.yml",
-    *sorted((PROJECT_ROOT / "tests" / "blind").glob("*.yml")),
-]
-EVAL = [c for path in EVALUATION_SETS for c in yaml.safe_load(path.read_text("utf-8"))["conversations"]]
+EVAL = [c for path in [EVAL_SET, *BLIND_SETS] for c in load_conversations(path)]
 
 
 def test_the_right_answer_scores_and_another_topics_does_not():

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.bench.rest_client import post
 from bot.content.clinic import load_clinic
+from bot.ops.http_client import post
 from tests.support.rest_turns import say, texts
 
 CLINIC = load_clinic()

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import socketio
 
-from bot.bench.rest_client import post
+from bot.ops.http_client import post
 from bot.ops.servers import free_port
 from tests.support.browser import CRISIS_HREFS, widget_servers
 

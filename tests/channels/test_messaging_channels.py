@@ -26,7 +26,6 @@ from rasa.core.channels.channel import OutputChannel
 from twilio.request_validator import RequestValidator
 
 from bot import PROJECT_ROOT
-from bot.bench.rest_client import get, post
 from bot.channels.messaging import (
     MAX_MESSAGE_CHARS,
     PlainTextOutput,
@@ -37,6 +36,7 @@ from bot.channels.messaging import (
 )
 from bot.content.knowledge import knowledge
 from bot.content.responses import render
+from bot.ops.http_client import get, post
 from bot.ops.servers import BotServers, free_port
 
 PUBLIC = "https://bot.clinic.example/webhooks"

@@ -49,7 +49,7 @@ window.WebSocket = class BlockedWebSocket extends EventTarget {
 
 
 @pytest.fixture(scope="module")
-def web(model, tmp_path_factory):
+def bot_site(model, tmp_path_factory):
     with widget_servers(model, tmp_path_factory.mktemp("widget")) as servers:
         yield servers
 
@@ -82,8 +82,8 @@ def with_send_timeout(context, milliseconds):
     context.route("**/widget.js", handle)
 
 
-def test_a_message_typed_while_offline_is_sent_when_the_network_is_back(context, web):
-    page = open_widget(context, web.web_url)
+def test_a_message_typed_while_offline_is_sent_when_the_network_is_back(context, bot_site):
+    page = open_widget(context, bot_site.widget_url)
     context.set_offline(True)
     page.locator(".kap-status").wait_for(state="visible", timeout=10000)
     ask(page, "does it help with ptsd?")
@@ -98,9 +98,9 @@ def test_a_message_typed_while_offline_is_sent_when_the_network_is_back(context,
     assert page.locator(".kap-status").is_hidden()
 
 
-def test_a_message_not_sent_in_time_is_marked_and_can_be_sent_again(context, web):
+def test_a_message_not_sent_in_time_is_marked_and_can_be_sent_again(context, bot_site):
     with_send_timeout(context, 1500)
-    page = open_widget(context, web.web_url)
+    page = open_widget(context, bot_site.widget_url)
     context.set_offline(True)
     page.locator(".kap-status").wait_for(state="visible", timeout=10000)
     ask(page, "is it good for chronic pain")
@@ -119,12 +119,12 @@ def test_a_message_not_sent_in_time_is_marked_and_can_be_sent_again(context, web
     assert page.locator(".kap-user").inner_text() == "is it good for chronic pain"
 
 
-def test_the_widget_converses_when_websockets_are_blocked(context, web):
+def test_the_widget_converses_when_websockets_are_blocked(context, bot_site):
     page = context.new_page()
     page.add_init_script(BLOCKED_WEBSOCKETS)
     polls = []
     page.on("request", lambda request: "transport=polling" in request.url and polls.append(request.method))
-    page.goto(web.web_url)
+    page.goto(bot_site.widget_url)
     page.get_by_role("button", name=LAUNCHER).click()
     page.wait_for_selector(".kap-bot >> text=automated assistant", timeout=30000)
     ask(page, "does ketamine therapy help with anxiety?")
@@ -133,8 +133,8 @@ def test_the_widget_converses_when_websockets_are_blocked(context, web):
     assert "POST" in polls and "GET" in polls
 
 
-def test_a_duplicated_tab_has_its_own_conversation(context, web):
-    first = open_widget(context, web.web_url)
+def test_a_duplicated_tab_has_its_own_conversation(context, bot_site):
+    first = open_widget(context, bot_site.widget_url)
     ask(first, "how effective is ketamine therapy?")
     first.wait_for_selector(".kap-quote-card", timeout=30000)
     wait_for_turn_end(first)
@@ -156,8 +156,8 @@ def test_a_duplicated_tab_has_its_own_conversation(context, web):
     assert "very effective" not in second.locator(".kap-log").inner_text()
 
 
-def test_each_reply_opens_at_its_first_line_and_a_reload_at_the_newest_exchange(context, web):
-    page = open_widget(context, web.web_url)
+def test_each_reply_opens_at_its_first_line_and_a_reload_at_the_newest_exchange(context, bot_site):
+    page = open_widget(context, bot_site.widget_url)
     assert top_in_view(page, page.locator(".kap-bot").first)
     for question in ("how effective is ketamine therapy?", "does it help with depression?"):
         ask(page, question)
@@ -179,8 +179,8 @@ def test_each_reply_opens_at_its_first_line_and_a_reload_at_the_newest_exchange(
     assert top_in_view(page, page.locator(".kap-crisis").last)
 
 
-def test_keyboard_focus_and_the_phone_layout_as_a_modal_dialog(context, web):
-    page = open_widget(context, web.web_url)
+def test_keyboard_focus_and_the_phone_layout_as_a_modal_dialog(context, bot_site):
+    page = open_widget(context, bot_site.widget_url)
     assert page.locator(".kap-panel").get_attribute("aria-modal") is None
     suggestion = page.locator(".kap-quick-reply").first
     suggestion.focus()
@@ -204,8 +204,8 @@ def test_keyboard_focus_and_the_phone_layout_as_a_modal_dialog(context, web):
     assert page.evaluate("document.activeElement.classList.contains('kap-launcher')")
 
 
-def test_suggestions_replace_each_other_and_every_doi_is_one_link(context, web):
-    page = open_widget(context, web.web_url)
+def test_suggestions_replace_each_other_and_every_doi_is_one_link(context, bot_site):
+    page = open_widget(context, bot_site.widget_url)
     for question in ("what's the weather like tomorrow", "how much does a session cost"):
         ask(page, question)
         wait_for_turn_end(page)
@@ -224,9 +224,9 @@ def test_suggestions_replace_each_other_and_every_doi_is_one_link(context, web):
     assert link.count() == 1 and link.get_attribute("href") == "https://doi.org/10.2147/JPR.S360733"
 
 
-def test_every_control_is_a_44_pixel_target_and_axe_finds_nothing_on_the_page(browser, web):
+def test_every_control_is_a_44_pixel_target_and_axe_finds_nothing_on_the_page(browser, bot_site):
     context = browser.new_context(viewport=DESKTOP, bypass_csp=True)  # to inject axe-core
-    page = open_widget(context, web.web_url)
+    page = open_widget(context, bot_site.widget_url)
     for question in ("how effective is ketamine therapy?", "i want to end my life"):
         ask(page, question)
         wait_for_turn_end(page)
@@ -246,8 +246,8 @@ def test_every_control_is_a_44_pixel_target_and_axe_finds_nothing_on_the_page(br
     context.close()
 
 
-def test_a_website_the_bot_does_not_accept_is_told_so_and_retries_stop(context, web):
-    refused_site = web.web_url.replace("127.0.0.1", "localhost")
+def test_a_website_the_bot_does_not_accept_is_told_so_and_retries_stop(context, bot_site):
+    refused_site = bot_site.widget_url.replace("127.0.0.1", "localhost")
     errors = []
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -272,11 +272,11 @@ def test_a_website_the_bot_does_not_accept_is_told_so_and_retries_stop(context, 
     assert len(attempts) == tried
 
 
-def test_patients_say_whether_an_answer_helped_and_the_report_shows_the_misses(context, web, tmp_path):
+def test_patients_say_whether_an_answer_helped_and_the_report_shows_the_misses(context, bot_site, tmp_path):
     """Yes / No after an answer, in Chromium; No by keyboard; then `make report`'s tallies
     from the tracker store these conversations filled."""
     question = "does ketamine therapy help people with anxiety?"
-    page = open_widget(context, web.web_url)
+    page = open_widget(context, bot_site.widget_url)
     ask(page, question)
     prompt = page.get_by_role("group", name="Did this answer your question?")
     prompt.wait_for(timeout=30000)
@@ -309,19 +309,19 @@ def test_patients_say_whether_an_answer_helped_and_the_report_shows_the_misses(c
     page.wait_for_selector(".kap-bot >> text=Thank you for letting us know", timeout=30000)
 
     # The No turn was stored before the later turns were handled (one sender's turns are serial).
-    report = build_report(SQLTrackerStore(dialect="sqlite", db=str(web.tracker_db)), days=1)
+    report = build_report(SQLTrackerStore(dialect="sqlite", db=str(bot_site.tracker_db)), days=1)
     ratings = {r.title: (r.yes, r.no) for r in report.ratings}
     assert ratings["Anxiety"] == (0, 1)
     assert report.missed == [(question, "Anxiety", 1)]
 
 
-def test_the_widget_in_chromium_and_without_the_rasa_server(browser, web, tmp_path):
+def test_the_widget_in_chromium_and_without_the_rasa_server(browser, bot_site, tmp_path):
     dialogs, blocked = [], []
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("requestfailed", lambda request: blocked.append(request.url))
-    response = page.goto(f"{web.web_url}/")
+    response = page.goto(f"{bot_site.widget_url}/")
     assert "default-src 'none'" in response.headers["content-security-policy"]
 
     # Open: the greeting with its disclosure, and quick replies.
@@ -383,7 +383,7 @@ def test_the_widget_in_chromium_and_without_the_rasa_server(browser, web, tmp_pa
     assert CRISIS_HREFS <= crisis_box_hrefs(page)
 
     # The Rasa server goes away: the widget says so, with the clinic's number and the help line.
-    web.stop_rasa()
+    bot_site.stop_rasa()
     status = page.wait_for_selector(".kap-status:not([hidden])", timeout=30000)
     notice = status.inner_text()
     assert "can't be reached" in notice and load_clinic().phone in notice

@@ -98,6 +98,13 @@ def test_a_valid_file_fills_the_response_placeholders(tmp_path):
             VALID.replace("max_message_chars: 2000", "max_message_chars: lots"),
             "max_message_chars: value is not a valid integer",
         ),
+        (
+            VALID.replace(
+                "{name: Lifeline, how: call 988}",
+                "{name: Lifeline, how: call 988, link: [{label: Call, href: 'tel:988'}]}",
+            ),
+            "crisis_resources.the US[0].link: extra fields not permitted",
+        ),
         ("just text", "expected a mapping"),
         ("name: [unclosed", "cannot read"),
     ],

@@ -5,8 +5,10 @@ import shutil
 
 import pytest
 import yaml
+from rasa.shared.core.constants import DEFAULT_INTENTS
 
 from bot import PROJECT_ROOT
+from bot.channels.messaging import MAX_MESSAGE_CHARS
 from bot.content.knowledge import (
     KNOWLEDGE_DIR,
     SOURCE_DOCUMENT,
@@ -15,10 +17,10 @@ from bot.content.knowledge import (
     load_knowledge,
     normalise_space,
 )
+from tests.support.rules import DOMAIN, intents_in_rules, intents_leading_to
 
 ROOT = PROJECT_ROOT
 SHARED_SOURCE = ROOT.parent / "shared" / "source" / "kap_effectiveness.txt"
-SMS_LIMIT = 1600
 
 KNOWLEDGE = load_knowledge()
 SOURCE = SOURCE_DOCUMENT.read_text("utf-8")
@@ -73,22 +75,11 @@ def test_every_statement_of_the_source_is_covered_by_an_answer():
 
 
 def test_every_answer_intent_has_knowledge_and_every_topic_an_intent():
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text("utf-8"))
-    rules = yaml.safe_load((ROOT / "data" / "rules" / "rules.yml").read_text("utf-8"))["rules"]
-    answered = [
-        step["intent"]
-        for rule in rules
-        if {"action": "action_answer_question"} in rule["steps"]
-        for alternative in rule["steps"]
-        if "or" in alternative
-        for step in alternative["or"]
-    ]
+    answered = intents_leading_to("action_answer_question")
     assert sorted(answered) == sorted(KNOWLEDGE.intents)
-    assert set(KNOWLEDGE.intents) <= set(domain["intents"])
-    other_rules = {
-        intent_step.get("intent") for rule in rules for step in rule["steps"] for intent_step in step.get("or", [step])
-    }
-    unhandled = set(domain["intents"]) - set(answered) - other_rules
+    assert set(KNOWLEDGE.intents) <= set(DOMAIN.intents)
+    # Rasa's own intents (restart, back, session_start...) are handled by Rasa itself.
+    unhandled = set(DOMAIN.intents) - set(DEFAULT_INTENTS) - answered - intents_in_rules()
     assert not unhandled, f"intents with neither knowledge nor a rule: {unhandled}"
 
 
@@ -122,7 +113,7 @@ def test_every_reply_fits_an_sms():
     for topic in TOPICS:
         texts = [topic.answer, topic.more, topic.source_text()] + [q.as_text() for q in topic.quotes]
         for text in texts:
-            assert 0 < len(text) <= SMS_LIMIT, f"{topic.key}: {len(text)} characters"
+            assert 0 < len(text) <= MAX_MESSAGE_CHARS, f"{topic.key}: {len(text)} characters"
 
 
 def test_the_review_citation_is_complete():

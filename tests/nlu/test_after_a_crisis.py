@@ -6,10 +6,10 @@ import uuid
 import pytest
 import yaml
 
-from bot import PROJECT_ROOT
 from bot.bench.crisis_sets import CRISIS_SETS, model_intent
 from bot.content.clinic import load_clinic
 from tests.support.rest_turns import say, texts
+from tests.support.rules import intents_leading_to
 
 LINES = load_clinic().lines
 
@@ -57,9 +57,7 @@ def test_the_fallback_ends_with_the_help_line(servers, sender):
 
 def help_rule_intents():
     """The intents that, after a crisis reply, get the crisis resources again (data/rules/)."""
-    rules = yaml.safe_load((PROJECT_ROOT / "data" / "rules" / "rules.yml").read_text("utf-8"))["rules"]
-    rule = next(r for r in rules if r.get("condition") and r["steps"][-1]["action"] == "action_crisis_support")
-    return {step["intent"] for step in rule["steps"][0]["or"]} | {"crisis"}
+    return intents_leading_to("action_crisis_support", rule="after a crisis") | {"crisis"}
 
 
 def test_held_out_help_requests_reach_the_crisis_resources_after_a_crisis(model):

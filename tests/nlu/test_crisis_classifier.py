@@ -2,7 +2,6 @@
 and its score turned into the crisis reply or the check-in by the crisis guard."""
 
 import pytest
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -11,6 +10,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.crisis_classifier import CRISIS_SCORE, CrisisClassifier, crisis_examples, sentences
 from bot.nlu.crisis_guard import CrisisGuard
+from tests.support.pipeline import component_config
 
 EXAMPLES = CrisisClassifier.get_default_config()["examples_file"]
 
@@ -77,7 +77,7 @@ def guarded(text, score, intent="nlu_fallback"):
     message = Message(data={"text": text})
     message.set("intent", {"name": intent, "confidence": 0.4})
     message.set(CRISIS_SCORE, score)
-    (message,) = CrisisGuard(CrisisGuard.get_default_config()).process([message])
+    (message,) = CrisisGuard(component_config(CrisisGuard)).process([message])
     return message.get("intent")["name"], {e["entity"]: e["value"] for e in message.get("entities", [])}
 
 
@@ -98,7 +98,7 @@ def test_a_middling_score_leaves_an_intent_the_model_is_sure_of():
     message = Message(data={"text": "i called and nobody picked up what do i do"})
     message.set("intent", {"name": "ask_for_help", "confidence": 0.95})
     message.set(CRISIS_SCORE, 0.7)
-    (message,) = CrisisGuard(CrisisGuard.get_default_config()).process([message])
+    (message,) = CrisisGuard(component_config(CrisisGuard)).process([message])
     assert message.get("intent")["name"] == "ask_for_help"
 
 
@@ -106,21 +106,16 @@ def test_a_pattern_wins_whatever_the_score():
     assert guarded("i want to kill myself", 0.0)[0] == "crisis"
 
 
-def test_the_thresholds_in_config_are_the_guards_defaults():
-    from bot import PROJECT_ROOT
-
-    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text("utf-8"))
-    (guard,) = [c for c in config["pipeline"] if c["name"].endswith("CrisisGuard")]
-    defaults = CrisisGuard.get_default_config()
-    keys = ("crisis_threshold", "check_threshold", "sure_of_another", "named_only_threshold")
-    assert [guard[key] for key in keys] == [defaults[key] for key in keys]
+def test_the_guard_refuses_a_configuration_without_its_thresholds():
+    with pytest.raises(ValueError, match="config.yml: the CrisisGuard component needs crisis_threshold"):
+        CrisisGuard(CrisisGuard.get_default_config())
 
 
 def guarded_pattern(text, score):
     message = Message(data={"text": text})
     message.set("intent", {"name": "out_of_scope", "confidence": 0.6})
     message.set(CRISIS_SCORE, score)
-    (message,) = CrisisGuard(CrisisGuard.get_default_config()).process([message])
+    (message,) = CrisisGuard(component_config(CrisisGuard)).process([message])
     return message.get("intent")["name"]
 
 

@@ -13,6 +13,7 @@ from bot import PROJECT_ROOT
 from bot.bench.crisis_sets import CRISIS_SETS, HARMLESS_SETS, load_messages
 from bot.nlu.crisis_guard import CrisisGuard
 from bot.nlu.crisis_patterns import CrisisPatterns, crisis_patterns
+from tests.support.pipeline import component_config
 
 PATTERNS = crisis_patterns()
 
@@ -118,7 +119,7 @@ def make_message(text, intent, confidence):
 
 
 def test_the_component_overrides_a_fallback_with_full_confidence():
-    guard = CrisisGuard(CrisisGuard.get_default_config())
+    guard = CrisisGuard(component_config(CrisisGuard))
     (message,) = guard.process([make_message("is KAP good if i want to die", "nlu_fallback", 0.6)])
     assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
     ranking = message.get("intent_ranking")
@@ -126,14 +127,14 @@ def test_the_component_overrides_a_fallback_with_full_confidence():
 
 
 def test_the_component_passes_the_signal_on_as_entities_for_the_slots():
-    guard = CrisisGuard(CrisisGuard.get_default_config())
+    guard = CrisisGuard(component_config(CrisisGuard))
     (message,) = guard.process([make_message("my dad swallowed all his pills", "ask_addiction", 0.7)])
     entities = {e["entity"]: e["value"] for e in message.get("entities")}
     assert entities == {"crisis_subject": "someone_else", "crisis_kind": "poisoning"}
 
 
 def test_the_component_leaves_other_messages_alone():
-    guard = CrisisGuard(CrisisGuard.get_default_config())
+    guard = CrisisGuard(component_config(CrisisGuard))
     (message,) = guard.process([make_message("does KAP help anxiety", "ask_anxiety", 0.9)])
     assert message.get("intent") == {"name": "ask_anxiety", "confidence": 0.9}
     assert not message.get("entities")

@@ -13,8 +13,8 @@ from pathlib import Path
 import yaml
 
 from bot import PROJECT_ROOT
-from bot.bench.rest_client import get
 from bot.content.clinic import load_clinic
+from bot.ops.http_client import get
 from bot.ops.servers import child_env, free_port
 from tests.support.rest_turns import say
 
@@ -123,7 +123,7 @@ def socket_inodes(pid):
 
 
 def test_every_port_make_run_opens_is_on_loopback(model, tmp_path):
-    ports = {"--port": free_port(), "--actions-port": free_port(), "--web-port": free_port()}
+    ports = {"--port": free_port(), "--actions-port": free_port(), "--widget-port": free_port()}
     command = [sys.executable, "-m", "bot", "serve", "--model", str(model), "--logs", str(tmp_path)]
     for flag, port in ports.items():
         command += [flag, str(port)]

@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import yaml
 
-from bot.bench.rest_client import get
 from bot.content.clinic import CLINIC_FILE, load_clinic
+from bot.ops.http_client import get
 from bot.ops.servers import BotServers, free_port
 from tests.support.rest_turns import say, texts
 

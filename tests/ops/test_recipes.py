@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from bot import PROJECT_ROOT
-from bot.bench.rest_client import get
 from bot.channels.widget_server import make_server
+from bot.ops.http_client import get
 from bot.ops.servers import SERVER_ENV, free_port
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text("utf-8"))

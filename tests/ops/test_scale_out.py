@@ -44,7 +44,6 @@ def cluster(model, tmp_path_factory):
             "REDIS_HOST": "127.0.0.1",
             "REDIS_PORT": str(redis_port),
             "REDIS_PASSWORD": "",
-            "ACTION_SERVER_URL": "http://127.0.0.1/unused",
         }
         prod = PROJECT_ROOT / "endpoints.prod.yml"
         first = BotServers(model, free_port(), free_port(), workdir / "a", endpoints=prod, env=env)

@@ -17,9 +17,9 @@ LAUNCHER = "Questions about KAP?"
 def widget_servers(model, workdir, **options):
     """The action server, the Rasa server and the demo page's web server; the clinic's website
     is the web server's own origin, http://127.0.0.1:<port> (http://localhost:<port> is not)."""
-    web_port = free_port()
+    widget_port = free_port()
     settings = yaml.safe_load(CLINIC_FILE.read_text("utf-8"))
-    settings["website_origins"] = [f"http://127.0.0.1:{web_port}"]
+    settings["website_origins"] = [f"http://127.0.0.1:{widget_port}"]
     (workdir / "clinic.yml").write_text(yaml.safe_dump(settings), "utf-8")
     with BotServers(
         model,
@@ -28,7 +28,7 @@ def widget_servers(model, workdir, **options):
         workdir,
         tracker_db=workdir / "conversations.db",
         env={"KAP_CLINIC_FILE": str(workdir / "clinic.yml")},
-        web_port=web_port,
+        widget_port=widget_port,
         **options,
     ) as servers:
         yield servers

@@ -1,18 +1,13 @@
 """A turn of conversation over the REST channel, and the texts of the bot's replies."""
 
-import json
 from typing import Any, Dict, List
 
-from bot.bench.rest_client import post
+from bot.ops.http_client import rest_turn
 
 
 def say(servers, sender: str, message: Any, timeout: float = 60) -> List[Dict[str, Any]]:
     """Sends one user message over REST; returns the bot's replies (asserting a 200)."""
-    status, replies = post(
-        f"{servers.url}/webhooks/rest/webhook",
-        json.dumps({"sender": sender, "message": message}).encode(),
-        timeout=timeout,
-    )
+    status, replies = rest_turn(servers.url, sender, message, timeout=timeout)
     assert status == 200, (status, replies)
     return replies
 

@@ -1,4 +1,5 @@
-"""The one HTTP client of the benchmark and the tests: POST a body, GET a page, also for 4xx/5xx.
+"""The one HTTP client of the servers, the benchmark and the tests: POST a body, GET a page (also
+for 4xx/5xx), and a turn of conversation over the REST channel.
 
 The standard library is enough for a client that talks to the bot on loopback, and keeps the
 measured latency free of a client library's own overhead.
@@ -45,3 +46,9 @@ def get(url: str, headers: Optional[Dict[str, str]] = None, timeout: float = 30)
             return Response(response.status, response.headers, response.read().decode("utf-8", "replace"))
     except urllib.error.HTTPError as error:
         return Response(error.code, error.headers, error.read().decode("utf-8", "replace"))
+
+
+def rest_turn(base_url: str, sender: str, message: Any, timeout: float = 60) -> Tuple[int, Any]:
+    """One user message to the bot's REST channel: (status, the bot's replies)."""
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    return post(f"{base_url}/webhooks/rest/webhook", body, timeout=timeout)
