@@ -15,9 +15,10 @@ logistic regression: small, fast (well under a millisecond a message) and traine
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 import joblib
 import yaml
@@ -51,6 +52,12 @@ def crisis_examples(path: Path) -> Dict[str, List[str]]:
     """The `crisis` and `not_crisis` example messages of the examples file."""
     raw = yaml.safe_load(path.read_text("utf-8"))
     return {"crisis": list(raw["crisis"]), "not_crisis": list(raw["not_crisis"])}
+
+
+def examples_path(config: Dict[Text, Any]) -> Path:
+    """The examples file a configuration names, from the project's root when relative."""
+    path = Path(config["examples_file"])
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def new_classifier() -> Pipeline:
@@ -118,9 +125,14 @@ class CrisisClassifier(GraphComponent):
             classifier = joblib.load(directory / MODEL_FILE)
         return cls(config, model_storage, resource, classifier)
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
+        """The examples file's content, so that Rasa retrains the classifier when it changes
+        (Rasa fingerprints the NLU data it hands the component, not files the component reads)."""
+        return hashlib.sha256(examples_path({**cls.get_default_config(), **config}).read_bytes()).hexdigest()
+
     def train(self, training_data: TrainingData) -> Resource:
-        path = Path(self.config["examples_file"])
-        examples = crisis_examples(path if path.is_absolute() else PROJECT_ROOT / path)
+        examples = crisis_examples(examples_path(self.config))
         crisis, other = list(examples["crisis"]), list(examples["not_crisis"])
         for example in training_data.intent_examples:
             (crisis if example.get(INTENT) == self.config["crisis_intent"] else other).append(example.get(TEXT))

@@ -127,3 +127,13 @@ def test_a_professional_mention_gets_the_check_in_unless_it_reads_like_a_crisis(
     assert guarded_pattern("been seriously considering suicide", 0.05) == "crisis"
     # And a pattern that is more than a mention always wins.
     assert guarded_pattern("I'm a nurse and I want to kill myself", 0.05) == "crisis"
+
+
+def test_rasa_retrains_the_classifier_when_its_examples_change(tmp_path):
+    """Rasa's cache knows the NLU data, not the examples file: its content is in the fingerprint."""
+    examples = tmp_path / "examples.yml"
+    examples.write_text("crisis: [i want to die]\nnot_crisis: [hello]\n", "utf-8")
+    config = {"examples_file": str(examples)}
+    before = CrisisClassifier.fingerprint_addon(config)
+    examples.write_text("crisis: [i want to die, kms]\nnot_crisis: [hello]\n", "utf-8")
+    assert CrisisClassifier.fingerprint_addon(config) != before
