@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Dict, List
 
+import yaml
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.processor import MessageProcessor
@@ -24,8 +25,11 @@ from rasa.shared.core.trackers import EventVerbosity
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.log_utils import configure_structlog
 
+from bot import PROJECT_ROOT
 from bot.ops.servers import MODEL
 from bot.ops.tracker_store import RollingSQLTrackerStore
+
+ENDPOINTS = PROJECT_ROOT / "endpoints.yml"
 
 WINDOWS = ((1, 10), (191, 200))
 
@@ -97,7 +101,10 @@ def profile_long_conversation(
     stores = {
         "Rasa's SQL store": SQLTrackerStore(agent.domain, dialect="sqlite", db=str(workdir / "profile-sql.db")),
         "rolling SQL store": RollingSQLTrackerStore(
-            agent.domain, dialect="sqlite", db=str(workdir / "profile-rolling.db")
+            agent.domain,
+            max_session_events=yaml.safe_load(ENDPOINTS.read_text("utf-8"))["tracker_store"]["max_session_events"],
+            dialect="sqlite",
+            db=str(workdir / "profile-rolling.db"),
         ),
     }
     RemoteAction.run = timed_remote_run  # type: ignore[method-assign]

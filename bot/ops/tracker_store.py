@@ -25,8 +25,6 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-DEFAULT_MAX_SESSION_EVENTS = 100
-
 
 def events_in_session(tracker: DialogueStateTracker) -> int:
     """How many of the tracker's events belong to its latest session."""
@@ -56,8 +54,11 @@ class RollingSQLTrackerStore(SQLTrackerStore):
     """
 
     def __init__(
-        self, domain: Optional[Domain] = None, max_session_events: int = DEFAULT_MAX_SESSION_EVENTS, **kwargs: Any
+        self, domain: Optional[Domain] = None, max_session_events: Optional[int] = None, **kwargs: Any
     ) -> None:
+        # Set in the endpoints file only, where each deployment chooses it.
+        if max_session_events is None:
+            raise ValueError("the tracker_store of the endpoints file needs max_session_events")
         if int(max_session_events) < 10:
             raise ValueError("max_session_events must be at least 10")
         super().__init__(domain, **kwargs)

@@ -56,7 +56,7 @@ def test_a_long_session_rolls_over_with_each_slot_carried_once(tmp_path):
 
 
 def test_a_short_session_is_left_alone(tmp_path):
-    store = RollingSQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tmp_path / "t.db"))
+    store = RollingSQLTrackerStore(DOMAIN, max_session_events=100, dialect="sqlite", db=str(tmp_path / "t.db"))
     tracker = DialogueStateTracker("patient", DOMAIN.slots)
     for event in a_turn("speed"):
         tracker.update(event)
@@ -67,6 +67,8 @@ def test_a_short_session_is_left_alone(tmp_path):
 def test_a_too_small_limit_is_refused():
     with pytest.raises(ValueError, match="max_session_events"):
         RollingSQLTrackerStore(DOMAIN, max_session_events=3, dialect="sqlite", db=":memory:")
+    with pytest.raises(ValueError, match="needs max_session_events"):
+        RollingSQLTrackerStore(DOMAIN, dialect="sqlite", db=":memory:")
 
 
 def test_the_running_bot_rolls_a_long_conversation_and_keeps_the_follow_ups_and_the_crisis_state(servers):
