@@ -18,9 +18,9 @@ from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLSt
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bot import PROJECT_ROOT
+from bot.nlu.crisis_classifier import CrisisClassifier, crisis_examples, examples_path
 
 TRAINING = PROJECT_ROOT / "data" / "nlu"
-CRISIS_EXAMPLES = PROJECT_ROOT / "data" / "safety" / "crisis_examples.yml"
 TESTS = PROJECT_ROOT / "tests"
 
 
@@ -69,7 +69,7 @@ def near_duplicates(training: Iterable[str], held_out: Dict[str, List[str]]) -> 
 @lru_cache(maxsize=None)
 def training_sentences() -> Tuple[str, ...]:
     """The NLU examples and the crisis classifier's examples."""
-    examples = yaml.safe_load(CRISIS_EXAMPLES.read_text("utf-8"))
+    examples = crisis_examples(examples_path(CrisisClassifier.get_default_config()))
     return tuple(example.get("text") for example in load_data(str(TRAINING)).intent_examples) + tuple(
         examples["crisis"] + examples["not_crisis"]
     )
