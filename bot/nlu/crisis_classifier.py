@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 import joblib
+import sklearn
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -43,9 +44,16 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
 def sentences(text: str) -> List[str]:
-    """The message itself, then each of its sentences when it has more than one."""
-    parts = [part for part in _SENTENCE_END.split(text) if part.strip()]
+    """The message itself, then each of its sentences when it has more than one; only text with
+    at least two letters is read (a stray "." or a list's "1." says nothing)."""
+    parts = [part for part in _SENTENCE_END.split(text) if _has_words(part)]
+    if not _has_words(text):
+        return []
     return [text, *parts] if len(parts) > 1 else [text]
+
+
+def _has_words(text: str) -> bool:
+    return sum(character.isalpha() for character in text) >= 2
 
 
 def crisis_examples(path: Path) -> Dict[str, List[str]]:
@@ -127,9 +135,13 @@ class CrisisClassifier(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
-        """The examples file's content, so that Rasa retrains the classifier when it changes
-        (Rasa fingerprints the NLU data it hands the component, not files the component reads)."""
-        return hashlib.sha256(examples_path({**cls.get_default_config(), **config}).read_bytes()).hexdigest()
+        """The examples file's content, this module's code and scikit-learn's version, so that
+        Rasa retrains the classifier when any of them changes (Rasa fingerprints the NLU data it
+        hands the component and the class, not a file it reads or the functions it calls)."""
+        digest = hashlib.sha256(examples_path({**cls.get_default_config(), **config}).read_bytes())
+        digest.update(Path(__file__).read_bytes())
+        digest.update(sklearn.__version__.encode())
+        return digest.hexdigest()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = crisis_examples(examples_path(self.config))
@@ -142,8 +154,10 @@ class CrisisClassifier(GraphComponent):
         return self._resource
 
     def score(self, text: str) -> float:
-        """The highest crisis probability of the message and of each of its sentences."""
-        return float(self.classifier.predict_proba(sentences(text))[:, 1].max())
+        """The highest crisis probability of the message and of each of its sentences (0 for a
+        message without words)."""
+        parts = sentences(text)
+        return float(self.classifier.predict_proba(parts)[:, 1].max()) if parts else 0.0
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -85,10 +85,10 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         self.patterns = crisis_patterns()
         self.intent = config["intent"]
         self.check_intent = config["check_intent"]
-        self.crisis_threshold = config["crisis_threshold"]
-        self.check_threshold = config["check_threshold"]
-        self.sure_of_another = config["sure_of_another"]
-        self.named_only_threshold = config["named_only_threshold"]
+        self.crisis_threshold = float(config["crisis_threshold"])
+        self.check_threshold = float(config["check_threshold"])
+        self.sure_of_another = float(config["sure_of_another"])
+        self.named_only_threshold = float(config["named_only_threshold"])
 
     @classmethod
     def create(
@@ -115,12 +115,18 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             elif score >= self.check_threshold and not self._sure_of_another_intent(message):
                 self._set_intent(message, self.check_intent, score)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent:
-                self._set_intent(message, self.check_intent, message.get(INTENT)[PREDICTED_CONFIDENCE_KEY])
+                self._set_intent(message, self.check_intent, message.get(INTENT).get(PREDICTED_CONFIDENCE_KEY, 0.0))
         return messages
 
     def _a_mention_in_a_frame(self, signal: CrisisSignal, text: str, score: float) -> bool:
-        """Whether the message only names the subject, in a frame, and scores unlike a crisis."""
-        return signal.named_only and score < self.named_only_threshold and self.patterns.in_a_frame(text)
+        """Whether the message only names the subject (never of the writer, never a poisoning),
+        in a professional, academic or fictional frame, and scores unlike a crisis."""
+        return (
+            signal.named_only
+            and not signal.poisoning
+            and score < self.named_only_threshold
+            and self.patterns.in_a_frame(text)
+        )
 
     def _sure_of_another_intent(self, message: Message) -> bool:
         """Whether the intent model confidently predicted an intent other than `crisis`."""

@@ -30,7 +30,8 @@ class CrisisSignal:
 
     poisoning: bool
     someone_else: bool
-    # Only patterns that name the subject matched (`mention: true` in the file).
+    # Only patterns that name the subject matched (`mention: true` in the file), and the writer
+    # does not put themself in the sentence of any of them ("I feel suicidal", "I overdosed").
     named_only: bool = False
 
     def slot_values(self) -> Dict[str, str]:
@@ -91,7 +92,7 @@ class CrisisPatterns:
         return CrisisSignal(
             poisoning=any(kind == POISONING for _, kind, _ in matches),
             someone_else=all(self._about_someone_else(flat, match) for match, _, _ in matches),
-            named_only=all(mention for _, _, mention in matches),
+            named_only=all(mention and not self._writer_in_sentence(flat, match) for match, _, mention in matches),
         )
 
     def in_a_frame(self, text: str) -> bool:
@@ -103,6 +104,11 @@ class CrisisPatterns:
         about someone else when it names third persons more often than the writer."""
         subjects = [who for who, _ in self._subjects(normalise(text))]
         return CrisisSignal(poisoning=False, someone_else=subjects.count(SOMEONE_ELSE) > subjects.count(SELF))
+
+    def _writer_in_sentence(self, flat: str, match: "re.Match[str]") -> bool:
+        """Whether the writer (I, me, myself) appears in the phrase's sentence, before or in it."""
+        sentence_start = max(flat.rfind(mark, 0, match.start()) for mark in ".!?;\n") + 1
+        return self.self_subject.search(flat[sentence_start : match.end()]) is not None
 
     def _about_someone_else(self, flat: str, match: "re.Match[str]") -> bool:
         """Whether the phrase is about a third person. A subject inside the phrase that names

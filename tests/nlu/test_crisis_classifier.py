@@ -137,3 +137,26 @@ def test_rasa_retrains_the_classifier_when_its_examples_change(tmp_path):
     before = CrisisClassifier.fingerprint_addon(config)
     examples.write_text("crisis: [i want to die, kms]\nnot_crisis: [hello]\n", "utf-8")
     assert CrisisClassifier.fingerprint_addon(config) != before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I feel suicidal, is there evidence KAP helps?",
+        "I'm suicidal, is KAP safe? what does the clinical evidence say?",
+        "my class is awful and I want to commit suicide",
+        "as a student I feel suicidal",
+        "suicidal and desperate, what are the clinical trials results for KAP",
+        "overdosed an hour ago, what does the first aid say",
+    ],
+)
+def test_a_writer_at_risk_is_never_taken_for_a_professional_mention(text):
+    """Found in review: the writer in the mention's sentence, a poisoning, or a bare topic word
+    ("evidence", "trials") must never turn the crisis reply into the check-in."""
+    assert guarded_pattern(text, 0.01) == "crisis"
+
+
+def test_text_without_words_is_not_scored(trained):
+    for text in (".", "?!.", "1.", "🙂"):
+        assert scored(trained, text) == 0.0
+    assert sentences("is it covered? .") == ["is it covered? ."]
