@@ -1,18 +1,15 @@
 """`python -m bot report`: counts, topics, grouped unanswered questions, and no crisis text."""
 
 import asyncio
-import subprocess
-import sys
 import time
 
 import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import PROJECT_ROOT
 from bot.ops.report import build_report, group_similar
 from bot.ops.retention import SECONDS_PER_DAY, open_store
-from bot.ops.servers import child_env
+from tests.support.bot_cli import run_bot
 
 CRISIS_TEXT = "zebra crossing thoughts i want to end my life"
 
@@ -134,14 +131,7 @@ def test_the_report_rates_each_topic_and_groups_the_questions_whose_answer_misse
 def test_the_report_command_writes_markdown_and_a_chart(tmp_path):
     _, endpoints = filled_store(tmp_path)
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "report", "--days", "30", "--endpoints", str(endpoints), "--out", str(out)],
-        cwd=PROJECT_ROOT,
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_bot("report", "--days", "30", "--endpoints", str(endpoints), "--out", str(out))
     assert result.returncode == 0, result.stderr[-2000:]
     text = (out / "report.md").read_text()
     assert (

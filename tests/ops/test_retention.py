@@ -1,17 +1,14 @@
 """`python -m bot prune` deletes conversations older than the retention period, and only those."""
 
 import asyncio
-import subprocess
-import sys
 import time
 
 import yaml
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import PROJECT_ROOT
 from bot.ops.retention import SECONDS_PER_DAY, open_store, prune
-from bot.ops.servers import child_env
+from tests.support.bot_cli import run_bot
 
 
 def conversation(sender, days_ago):
@@ -53,14 +50,7 @@ def test_prune_deletes_only_conversations_older_than_the_period(tmp_path):
 def test_the_prune_command_uses_the_endpoints_tracker_store(tmp_path):
     endpoints = endpoints_for(tmp_path)
     fill(open_store(endpoints))
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "prune", "--days", "35", "--endpoints", str(endpoints)],
-        cwd=PROJECT_ROOT,
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_bot("prune", "--days", "35", "--endpoints", str(endpoints))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Deleted 1 conversation" in result.stdout
     assert senders(open_store(endpoints)) == ["old-2", "recent"]
