@@ -4,7 +4,8 @@ The patterns of data/safety/crisis_patterns.yml catch the phrasings someone thou
 crisis keep finding others ("i keep a blade in my pencil case", "the SI is back and its loud"),
 and they often bury the one sentence that matters in a long message about something else. This
 component learns from the examples of data/safety/crisis_examples.yml, together with the NLU
-training data (the `crisis` intent's examples against every other intent's), and gives each
+training data (the `crisis` intent's examples against every other intent's but the help
+requests'), and gives each
 message a `crisis_score`: the highest probability of crisis over the whole message and each of
 its sentences. The crisis guard (bot/nlu/crisis_guard.py) turns that score into the crisis reply or a
 check-in; this component never changes the intent itself.
@@ -96,7 +97,13 @@ class CrisisClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"examples_file": "data/safety/crisis_examples.yml", "crisis_intent": "crisis"}
+        # Help requests ("which number do I call", "stay with me") are sent in a crisis as often as
+        # not: they are examples of neither side.
+        return {
+            "examples_file": "data/safety/crisis_examples.yml",
+            "crisis_intent": "crisis",
+            "neither_intents": ["ask_for_help"],
+        }
 
     def __init__(
         self,
@@ -147,6 +154,8 @@ class CrisisClassifier(GraphComponent):
         examples = crisis_examples(examples_path(self.config))
         crisis, other = list(examples["crisis"]), list(examples["not_crisis"])
         for example in training_data.intent_examples:
+            if example.get(INTENT) in self.config["neither_intents"]:
+                continue
             (crisis if example.get(INTENT) == self.config["crisis_intent"] else other).append(example.get(TEXT))
         self.classifier = new_classifier().fit(crisis + other, [1] * len(crisis) + [0] * len(other))
         with self._model_storage.write_to(self._resource) as directory:

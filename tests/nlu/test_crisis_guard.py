@@ -57,6 +57,22 @@ def test_crisis_language_is_caught(text):
         "dead tired after work, does KAP help with fatigue?",
         "I could murder a pizza",
         "what dose of ketamine is used in KAP?",
+        # Found in review of the patterns widened on set 9's misses: a clinic's everyday questions.
+        "My daughter was unresponsive to three SSRIs, could KAP help her?",
+        "I emailed the clinic twice and they are unresponsive",
+        "my husband won't wake up early enough for a 7am appointment",
+        "Can I lower the dose so I don't wake up groggy the next day?",
+        "is there a dose where you don't come back from the k-hole?",
+        "do you know what a large amount of ketamine does to the bladder?",
+        "would a few drinks kill me after my session lol",
+        "Will KAP reopen my old wounds from childhood trauma?",
+        "I accidentally poured hot water on my hand making tea",
+        "after sessions I just want to throw myself down on the bed",
+        "My therapist says I'm ready to go ahead with KAP",
+        "talking about death is easier since my sessions",
+        "If my session ends at 11, I'll be checking out.",
+        "I stopped breathing exercises",
+        "she took the pills and is breathing fine now",
     ],
 )
 def test_everyday_idioms_and_questions_are_not_a_crisis(text):
@@ -72,6 +88,13 @@ def test_everyday_idioms_and_questions_are_not_a_crisis(text):
         ("my wife took a bunch of her pills, she won't wake up", True, True),
         ("my brother died last year and i want to die too", False, False),
         ("i think my friend wants to kill himself", False, True),
+        ("will 20 ibuprofen kill me", True, False),
+        ("is there a dose of ketamine where you just don't come back?", True, False),
+        ("mixed K and alcohol at a party and my mate is unresponsive on the floor", True, True),
+        ("my boyfriend took pills and is now unresponsive", True, True),
+        ("he's not breathing", True, True),
+        ("I keep reopening my old scars with my nails", False, False),
+        ("if I'm in the other 30% I'm checking out", False, False),
     ],
 )
 def test_the_signal_tells_a_poisoning_and_who_is_at_risk(text, poisoning, someone_else):

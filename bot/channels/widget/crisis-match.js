@@ -12,8 +12,17 @@
     return String(text).replace(/[\u2018\u2019]/g, "'").split(/\s+/).filter(Boolean).join(" ");
   }
 
+  // Each pattern on its own: a browser without some syntax (look-behind before Safari 16.4)
+  // skips that pattern and keeps the others, rather than losing the whole safety net.
   function compile(patterns) {
-    return patterns.map(function (source) { return new RegExp(source, "i"); });
+    return patterns.map(function (source) {
+      try {
+        return new RegExp(source, "i");
+      } catch (error) {
+        if (typeof console === "object") console.error("KAP widget: crisis pattern skipped:", error.message);
+        return null;
+      }
+    }).filter(Boolean);
   }
 
   function matches(compiled, text) {
