@@ -366,7 +366,10 @@ def markdown(results: Dict[str, Any]) -> str:
             ("check-ins on harmless messages", "check_ins"),
         ):
             lines += ["", f"{name}, {title}: {len(safety[key])}", ""]
-            lines += [f"- `{m['text'][:120]}` ({m['kind']}; {m['intent']})" for m in safety[key]]
+            # Older sets tag each message with its kind of crisis; newer ones give the text only.
+            lines += [
+                f"- `{m['text'][:120]}` ({'; '.join(filter(None, (m.get('kind'), m['intent'])))})" for m in safety[key]
+            ]
     profile = results["profile"]
     stores = list(profile)
     windows = list(profile[stores[0]])
