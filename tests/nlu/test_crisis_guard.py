@@ -73,6 +73,9 @@ def test_crisis_language_is_caught(text):
         "If my session ends at 11, I'll be checking out.",
         "I stopped breathing exercises",
         "she took the pills and is breathing fine now",
+        # Found on blind set 6: "odd" was read as "OD'd".
+        "Odd thing for a drug-based therapy to claim to fix",
+        "that's odd, does KAP help with anxiety?",
     ],
 )
 def test_everyday_idioms_and_questions_are_not_a_crisis(text):
