@@ -3,6 +3,7 @@
 import json
 import re
 import subprocess
+from functools import lru_cache
 
 import pytest
 import yaml
@@ -97,6 +98,12 @@ def test_conversation_test_stories_pass(model, run_rasa, tmp_path):
     assert result.returncode == 0, failed or result.stderr[-3000:]
 
 
+@lru_cache(maxsize=1)
+def condition_synonyms():
+    """The entity synonyms of the NLU data (patients' words for a condition), read once."""
+    return load_data(str(PROJECT_ROOT / "data" / "nlu")).entity_synonyms
+
+
 def answered_as(predicted):
     """The intent whose answer the bot gives for a prediction as Rasa prints it
     ("ask_effectiveness: does it work for [low mood](condition)"): a general question naming one
@@ -106,7 +113,7 @@ def answered_as(predicted):
     topic = knowledge().topic_for_intent(intent)
     if topic is None or topic.key not in GENERAL_TOPICS:
         return intent
-    synonyms = load_data(str(PROJECT_ROOT / "data" / "nlu")).entity_synonyms
+    synonyms = condition_synonyms()
     named = {synonyms.get(text.lower(), text.lower()) for text in re.findall(r"\[([^\]]+)\]\(condition\)", predicted)}
     named |= set(re.findall(r'\{"entity": "condition", "value": "([^"]+)"\}', predicted))
     covered = [knowledge().topic(name) for name in named if knowledge().topic(name) is not None]
