@@ -47,6 +47,36 @@ def last_topic(tracker: Tracker) -> Optional[Topic]:
     return knowledge().topic(tracker.get_slot("last_topic"))
 
 
+def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[Text]
+) -> List[Dict[Text, Any]]:
+    """Sends the curated answer to an FAQ intent, with its quotes and citations (or, for a
+    condition the sheet does not name, says so); returns the events that keep the topic."""
+    topic = knowledge().topic_for_intent(intent)
+    unnamed = unnamed_condition(tracker)
+    if unnamed is not None:
+        # Said first, then the answer only for a condition the sheet names, if one was asked too.
+        say_not_in_sheet(dispatcher, unnamed)
+        topic = condition_topic(tracker)
+        if topic is None:
+            return []
+    elif topic is not None and topic.key in GENERAL_TOPICS:
+        topic = condition_topic(tracker) or topic
+    if topic is None:
+        suggest_topics(dispatcher, "utter_ask_rephrase")
+        return []
+    dispatcher.utter_message(text=topic.answer)
+    send_quotes(dispatcher, tracker, topic)
+    if topic.full_references:
+        dispatcher.utter_message(text=topic.source_text())
+    if next(tracker.get_latest_entity_values("person"), None):
+        # The sheet's figures describe studies, never one patient's prospects.
+        utter(dispatcher, "utter_about_one_person")
+    remind_of_crisis_resources(dispatcher, tracker)
+    ask_for_feedback(dispatcher, tracker, topic.key)
+    return [SlotSet("last_topic", topic.key)]
+
+
 class ActionAnswerQuestion(Action):
     """Answers an FAQ intent with its curated answer, quotes and citations."""
 
@@ -56,30 +86,7 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        topic = knowledge().topic_for_intent(intent)
-        unnamed = unnamed_condition(tracker)
-        if unnamed is not None:
-            # Said first, then the answer only for a condition the sheet names, if one was asked too.
-            say_not_in_sheet(dispatcher, unnamed)
-            topic = condition_topic(tracker)
-            if topic is None:
-                return []
-        elif topic is not None and topic.key in GENERAL_TOPICS:
-            topic = condition_topic(tracker) or topic
-        if topic is None:
-            suggest_topics(dispatcher, "utter_ask_rephrase")
-            return []
-        dispatcher.utter_message(text=topic.answer)
-        send_quotes(dispatcher, tracker, topic)
-        if topic.full_references:
-            dispatcher.utter_message(text=topic.source_text())
-        if next(tracker.get_latest_entity_values("person"), None):
-            # The sheet's figures describe studies, never one patient's prospects.
-            utter(dispatcher, "utter_about_one_person")
-        remind_of_crisis_resources(dispatcher, tracker)
-        ask_for_feedback(dispatcher, tracker, topic.key)
-        return [SlotSet("last_topic", topic.key)]
+        return answer_question(dispatcher, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
 
 
 class ActionShowSource(Action):

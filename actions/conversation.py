@@ -9,8 +9,10 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answers import answer_question
 from actions.conditions import say_not_in_sheet, unnamed_condition
 from actions.suggestions import suggest_topics, suggestion_buttons
+from bot.content.knowledge import knowledge
 from bot.content.responses import utter
 
 
@@ -72,10 +74,28 @@ class ActionExplainAssistant(Action):
         return []
 
 
+def is_a_decline(intent: Text) -> bool:
+    """Whether the intent is a question the sheet does not answer (a `decline_*` kind, or off-topic)."""
+    return intent.startswith("decline_") or intent == "out_of_scope"
+
+
+def decline_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> None:
+    """Declines in words for the kind of question and refers to the care team; for a condition
+    the sheet does not name, says so by name."""
+    if intent.startswith("decline_"):
+        # A kind of question the sheet does not cover, whatever condition it names.
+        utter(dispatcher, f"utter_{intent}", buttons=suggestion_buttons())
+        return
+    unnamed = unnamed_condition(tracker)
+    if unnamed is not None:
+        say_not_in_sheet(dispatcher, unnamed)
+    else:
+        utter(dispatcher, "utter_out_of_scope", buttons=suggestion_buttons())
+
+
 class ActionDeclineOutOfScope(Action):
     """Declines questions the document does not answer, in words for their kind (cost, dosage,
-    safety, ...: the `decline_*` intents), and refers to the care team; for a condition the sheet
-    does not name, says so by name."""
+    safety, ...: the `decline_*` intents), and refers to the care team."""
 
     def name(self) -> Text:
         return "action_decline_out_of_scope"
@@ -83,16 +103,7 @@ class ActionDeclineOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-        if intent.startswith("decline_"):
-            # A kind of question the sheet does not cover, whatever condition it names.
-            utter(dispatcher, f"utter_{intent}", buttons=suggestion_buttons())
-            return []
-        unnamed = unnamed_condition(tracker)
-        if unnamed is not None:
-            say_not_in_sheet(dispatcher, unnamed)
-        else:
-            utter(dispatcher, "utter_out_of_scope", buttons=suggestion_buttons())
+        decline_question(dispatcher, tracker, (tracker.latest_message.get("intent") or {}).get("name") or "")
         return []
 
 
@@ -110,7 +121,10 @@ class ActionCrisisSupport(Action):
 
 
 class ActionCrisisCheck(Action):
-    """Gives the crisis resources as a check-in, when only the model saw a crisis."""
+    """Gives the crisis resources as a check-in, when only the model saw a crisis; when the
+    message also asked a question the bot can answer (the crisis guard's `checked_question`),
+    answers it after the check-in, so that a patient who only sounded distressed is not left
+    with "I'm not sure I understood"."""
 
     def name(self) -> Text:
         return "action_crisis_check"
@@ -118,5 +132,12 @@ class ActionCrisisCheck(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        utter(dispatcher, "utter_crisis_check")
-        return []
+        question = next(tracker.get_latest_entity_values("checked_question"), None)
+        if question is None or not (is_a_decline(question) or knowledge().topic_for_intent(question)):
+            utter(dispatcher, "utter_crisis_check")
+            return []
+        utter(dispatcher, "utter_crisis_check_before_answer")
+        if is_a_decline(question):
+            decline_question(dispatcher, tracker, question)
+            return []
+        return answer_question(dispatcher, tracker, question)

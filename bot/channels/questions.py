@@ -30,9 +30,16 @@ _BOUNDARY = re.compile(
 # A part reads as a question: it ends with "?", or it opens (or a clause of it opens) with a
 # question word. "my son has ADHD and can't focus" is a statement, not two questions.
 _QUESTION = re.compile(rf"\?\s*$|(?:^|[,;:.]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE)
+# The message asks something: a "?" anywhere, or a sentence or clause opening with a question word.
+_ASKS = re.compile(rf"\?|(?:^|[,;:.!]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE)
 _LEADING_JOINER = re.compile(r"^(?:and\s+also|and|also|plus|but)\s+", re.IGNORECASE)
 MIN_WORDS = 3
 MAX_PARTS = 3
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether the message asks a question (the crisis guard answers one after its check-in)."""
+    return _ASKS.search(text) is not None
 
 
 def split_questions(text: str) -> List[str]:

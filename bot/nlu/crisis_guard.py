@@ -14,7 +14,11 @@ crisis resources as a careful check-in ("if you are thinking of harming yourself
 as the crisis reply. Both learned signals
 generalise from words such as "kill", "dead" or "cut", and so also fire on everyday idioms
 ("my feet are killing me"); the check-in reaches a person in crisis whom the patterns missed
-without telling everyone else that they are in danger. A message whose only patterns name the
+without telling everyone else that they are in danger. When the message also asks a question
+that the intent model read with at least `answer_with_check_in` confidence, the guard passes that
+intent on as the `checked_question` entity, and the bot answers it after the check-in: a patient
+who writes "I don't trust anyone, not even myself. Can KAP change that?" gets the resources and the
+answer, not "I'm not sure I understood". A message whose only patterns name the
 subject (`mention` in the patterns file), set in a professional, academic or fictional frame (a
 nurse asking about suicide risk screening, a student's essay on Durkheim), gets the check-in too
 when its score is below `named_only_threshold`.
@@ -26,7 +30,7 @@ so that the reply can say to call Poison Control, or speak to a person helping s
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -48,14 +52,17 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.channels.questions import asks_a_question
 from bot.nlu.crisis_classifier import CRISIS_SCORE
 from bot.nlu.crisis_patterns import CrisisSignal, crisis_patterns
 
-THRESHOLDS = ("crisis_threshold", "check_threshold", "sure_of_another", "named_only_threshold")
+THRESHOLDS = ("crisis_threshold", "check_threshold", "sure_of_another", "named_only_threshold", "answer_with_check_in")
+# The entity that carries, with the check-in, the question the bot answers after it.
+CHECKED_QUESTION = "checked_question"
 
 
-def signal_entities(signal: CrisisSignal, text: str) -> List[Dict[Text, Any]]:
-    """The entities that carry a crisis signal to the slots (they span the whole message)."""
+def whole_message_entities(values: Dict[Text, Text], text: str) -> List[Dict[Text, Any]]:
+    """Entities set by the guard, one per name and value; they span the whole message."""
     return [
         {
             ENTITY_ATTRIBUTE_TYPE: name,
@@ -64,7 +71,7 @@ def signal_entities(signal: CrisisSignal, text: str) -> List[Dict[Text, Any]]:
             ENTITY_ATTRIBUTE_END: len(text),
             EXTRACTOR: CrisisGuard.__name__,
         }
-        for name, value in signal.slot_values().items()
+        for name, value in values.items()
     ]
 
 
@@ -89,6 +96,7 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         self.check_threshold = float(config["check_threshold"])
         self.sure_of_another = float(config["sure_of_another"])
         self.named_only_threshold = float(config["named_only_threshold"])
+        self.answer_with_check_in = float(config["answer_with_check_in"])
 
     @classmethod
     def create(
@@ -108,14 +116,14 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             if signal is None and score >= self.crisis_threshold:
                 signal = self.patterns.subject_of(text)
             if signal is not None and self._a_mention_in_a_frame(signal, text, score):
-                self._set_intent(message, self.check_intent, 1.0 - score)
+                self._check_in(message, 1.0 - score)
             elif signal is not None:
                 self._set_intent(message, self.intent, 1.0)
-                message.set(ENTITIES, message.get(ENTITIES, []) + signal_entities(signal, text), add_to_output=True)
+                self._add_entities(message, signal.slot_values())
             elif score >= self.check_threshold and not self._sure_of_another_intent(message):
-                self._set_intent(message, self.check_intent, score)
+                self._check_in(message, score)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent:
-                self._set_intent(message, self.check_intent, message.get(INTENT).get(PREDICTED_CONFIDENCE_KEY, 0.0))
+                self._check_in(message, message.get(INTENT).get(PREDICTED_CONFIDENCE_KEY, 0.0))
         return messages
 
     def _a_mention_in_a_frame(self, signal: CrisisSignal, text: str, score: float) -> bool:
@@ -127,6 +135,29 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             and score < self.named_only_threshold
             and self.patterns.in_a_frame(text)
         )
+
+    def _check_in(self, message: Message, confidence: float) -> None:
+        """Makes the intent the check-in, with the question to answer after it, if there is one."""
+        question = self._question_to_answer(message)
+        self._set_intent(message, self.check_intent, confidence)
+        if question is not None:
+            self._add_entities(message, {CHECKED_QUESTION: question})
+
+    def _question_to_answer(self, message: Message) -> Optional[Text]:
+        """The intent of a question the message asks, when the intent model read it with enough
+        confidence to answer it after the check-in."""
+        intent = message.get(INTENT) or {}
+        if (
+            intent.get(INTENT_NAME_KEY) not in (self.intent, self.check_intent, None)
+            and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.answer_with_check_in
+            and asks_a_question(message.get(TEXT) or "")
+        ):
+            return intent[INTENT_NAME_KEY]
+        return None
+
+    def _add_entities(self, message: Message, values: Dict[Text, Text]) -> None:
+        entities = message.get(ENTITIES, []) + whole_message_entities(values, message.get(TEXT) or "")
+        message.set(ENTITIES, entities, add_to_output=True)
 
     def _sure_of_another_intent(self, message: Message) -> bool:
         """Whether the intent model confidently predicted an intent other than `crisis`."""

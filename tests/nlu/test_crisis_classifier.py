@@ -73,9 +73,9 @@ def test_one_crisis_sentence_in_a_long_message_is_enough(trained):
     assert scored(trained, story) > 0.9
 
 
-def guarded(text, score, intent="nlu_fallback"):
+def guarded(text, score, intent="nlu_fallback", confidence=0.4):
     message = Message(data={"text": text})
-    message.set("intent", {"name": intent, "confidence": 0.4})
+    message.set("intent", {"name": intent, "confidence": confidence})
     message.set(CRISIS_SCORE, score)
     (message,) = CrisisGuard(component_config(CrisisGuard)).process([message])
     return message.get("intent")["name"], {e["entity"]: e["value"] for e in message.get("entities", [])}
@@ -92,6 +92,16 @@ def test_a_high_score_is_a_crisis_even_when_no_pattern_matches():
 def test_a_middling_score_gets_the_check_in_and_a_low_one_nothing():
     assert guarded("the SI is back and louder", 0.7)[0] == "crisis_check"
     assert guarded("does ketamine help rumination", 0.1, intent="ask_rumination")[0] == "ask_rumination"
+
+
+def test_a_check_in_carries_a_question_the_model_read_well_enough_to_answer():
+    question = "I don't trust anyone, not even myself. Can ketamine therapy change that?"
+    assert guarded(question, 0.8, "ask_trust", 0.7) == ("crisis_check", {"checked_question": "ask_trust"})
+    # Not when the model was unsure of the question, nor when nothing was asked.
+    assert guarded(question, 0.8, "ask_trust", 0.5) == ("crisis_check", {})
+    assert guarded("I just want the pain to stop permanently", 0.8, "ask_pain", 0.88) == ("crisis_check", {})
+    # Nor when the model itself read a crisis (its runner-up is no question asked).
+    assert guarded("is there anything for someone like me?", 0.5, "crisis", 0.7) == ("crisis_check", {})
 
 
 def test_a_middling_score_leaves_an_intent_the_model_is_sure_of():
