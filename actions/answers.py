@@ -13,15 +13,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import CARD_CHANNELS, RICH_CHANNELS
-from actions.conditions import condition_topic, say_not_in_sheet, unnamed_condition
+from actions.conditions import named_topics, say_not_in_sheet, unnamed_condition
 from actions.feedback import ask_for_feedback
 from actions.suggestions import suggest_topics
 from bot.content.knowledge import Topic, knowledge
 from bot.content.responses import utter
 
 # General answers (the conditions studied, how effective KAP is overall), which a question naming
-# one condition the sheet covers does not get: "does it work for PTSD?" gets the trauma answer.
+# one of the sheet's topics does not get: "does it work for PTSD?" gets the trauma answer.
 GENERAL_TOPICS = {"conditions", "effectiveness"}
+# The most topics answered for one message (a long story may name many).
+MAX_TOPICS = 3
 # The overview of the sheet's sources, for "where is that from?" before any answer.
 SOURCES_TOPIC = "sources"
 
@@ -47,34 +49,43 @@ def last_topic(tracker: Tracker) -> Optional[Topic]:
     return knowledge().topic(tracker.get_slot("last_topic"))
 
 
+def topics_to_answer(tracker: Tracker, intent: Optional[Text]) -> List[Topic]:
+    """The topics whose answers a question gets: every topic it names when it names two or more
+    (at most MAX_TOPICS); for a general question, the one topic it names; else its intent's."""
+    named = named_topics(tracker)
+    topic = knowledge().topic_for_intent(intent)
+    if len(named) >= 2 or unnamed_condition(tracker) is not None:
+        return named[:MAX_TOPICS]
+    if topic is not None and topic.key in GENERAL_TOPICS:
+        return named or [topic]
+    return [topic] if topic is not None else []
+
+
 def answer_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[Text]
 ) -> List[Dict[Text, Any]]:
-    """Sends the curated answer to an FAQ intent, with its quotes and citations (or, for a
-    condition the sheet does not name, says so); returns the events that keep the topic."""
-    topic = knowledge().topic_for_intent(intent)
+    """Sends the curated answer to an FAQ intent (or to each topic the question names), with
+    quotes and citations; for a condition the sheet does not name, says so first. Returns the
+    events that keep the topic."""
     unnamed = unnamed_condition(tracker)
     if unnamed is not None:
-        # Said first, then the answer only for a condition the sheet names, if one was asked too.
         say_not_in_sheet(dispatcher, unnamed)
-        topic = condition_topic(tracker)
-        if topic is None:
-            return []
-    elif topic is not None and topic.key in GENERAL_TOPICS:
-        topic = condition_topic(tracker) or topic
-    if topic is None:
-        suggest_topics(dispatcher, "utter_ask_rephrase")
+    topics = topics_to_answer(tracker, intent)
+    if not topics:
+        if unnamed is None:
+            suggest_topics(dispatcher, "utter_ask_rephrase")
         return []
-    dispatcher.utter_message(text=topic.answer)
-    send_quotes(dispatcher, tracker, topic)
-    if topic.full_references:
-        dispatcher.utter_message(text=topic.source_text())
+    for topic in topics:
+        dispatcher.utter_message(text=topic.answer)
+        send_quotes(dispatcher, tracker, topic)
+        if topic.full_references:
+            dispatcher.utter_message(text=topic.source_text())
     if next(tracker.get_latest_entity_values("person"), None):
         # The sheet's figures describe studies, never one patient's prospects.
         utter(dispatcher, "utter_about_one_person")
     remind_of_crisis_resources(dispatcher, tracker)
-    ask_for_feedback(dispatcher, tracker, topic.key)
-    return [SlotSet("last_topic", topic.key)]
+    ask_for_feedback(dispatcher, tracker, topics[-1].key)
+    return [SlotSet("last_topic", topics[-1].key)]
 
 
 class ActionAnswerQuestion(Action):

@@ -1,9 +1,11 @@
-"""Health conditions named in a message (the `condition` entity), against what the sheet covers.
+"""Health conditions and topics named in a message, against what the sheet covers.
 
 The information sheet names five conditions, each with its topic (depression, anxiety, trauma,
-addiction, pain); data/nlu/conditions.yml normalises patients' words to those topic keys. Any other
-condition ("does it work for OCD?") gets a plain "the sheet does not mention it", never the
-"conditions studied" answer that opens with "very effective … wide range of disorders".
+addiction, pain); data/nlu/conditions.yml normalises patients' words to those topic keys (the
+`condition` entity). Any other condition ("does it work for OCD?") gets a plain "the sheet does not
+mention it", never the "conditions studied" answer that opens with "very effective … wide range of
+disorders". The sheet's other topics, as patients name them, are the `topic` entity
+(data/nlu/topics_named.yml), so that "rumination + trust issues?" gets both answers.
 """
 
 from typing import List, Optional, Text
@@ -26,11 +28,15 @@ def unnamed_condition(tracker: Tracker) -> Optional[Text]:
     return next((c for c in named_conditions(tracker) if knowledge().topic(c) is None), None)
 
 
-def condition_topic(tracker: Tracker) -> Optional[Topic]:
-    """The topic of the one condition the sheet names in the latest message, if there is one."""
-    topics = [knowledge().topic(c) for c in named_conditions(tracker)]
-    covered = [topic for topic in topics if topic is not None]
-    return covered[0] if len(covered) == 1 else None
+def named_topics(tracker: Tracker) -> List[Topic]:
+    """The sheet's topics that the latest message names (conditions and other topics), in the
+    order they are named and without repeats."""
+    entities = sorted(
+        (e for e in tracker.latest_message.get("entities") or [] if e.get("entity") in ("condition", "topic")),
+        key=lambda e: e.get("start") or 0,
+    )
+    topics = (knowledge().topic(str(e.get("value")).lower()) for e in entities)
+    return list(dict.fromkeys(topic for topic in topics if topic is not None))
 
 
 def say_not_in_sheet(dispatcher: CollectingDispatcher, condition: Text) -> None:

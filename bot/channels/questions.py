@@ -5,7 +5,9 @@ addictive" would get one answer and silently drop the other half, which a patien
 "it is not addictive". Rasa's multi-intents (`intent_split_symbol`) only predict combinations
 seen in training, and any topic can be joined with any other question, so the channel splits
 the message at a question boundary instead ("?" followed by more text, or "and" / "also" /
-"plus" before a new question) and hands Rasa each part as its own turn, in order.
+"plus" before a new question) and hands Rasa each part as its own turn, in order. A greeting,
+thanks or goodbye set off by punctuation before or after the questions ("hi! is it effective?",
+"thanks, bye!") is a part of its own too, answered as such.
 """
 
 import re
@@ -32,6 +34,17 @@ _BOUNDARY = re.compile(
 _QUESTION = re.compile(rf"\?\s*$|(?:^|[,;:.]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE)
 # The message asks something: a "?" anywhere, or a sentence or clause opening with a question word.
 _ASKS = re.compile(rf"\?|(?:^|[,;:.!]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE)
+# A greeting, thanks or goodbye ("ok thanks so much", "see ya"), as a whole part.
+_COURTESY = re.compile(
+    r"(?:(?:ok|okay|great|cool|perfect|oh)\s+)?"
+    r"(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|thx|ty|cheers"
+    r"|bye|goodbye|see\s+ya|see\s+you|cya)"
+    r"(?:\s+(?:there|so\s+much|a\s+lot|again|all))?",
+    re.IGNORECASE,
+)
+# The courtesy that opens a message, set off by punctuation, and the one that ends it.
+_OPENING_COURTESY = re.compile(rf"^\s*({_COURTESY.pattern})\s*[!.,]+\s*(?=\S)", re.IGNORECASE)
+_CLOSING_COURTESY = re.compile(rf"(?<=[?!.,])\s*({_COURTESY.pattern})\s*[!.]*\s*$", re.IGNORECASE)
 _LEADING_JOINER = re.compile(r"^(?:and\s+also|and|also|plus|but)\s+", re.IGNORECASE)
 MIN_WORDS = 3
 MAX_PARTS = 3
@@ -43,11 +56,18 @@ def asks_a_question(text: str) -> bool:
 
 
 def split_questions(text: str) -> List[str]:
-    """The questions of a message, in order; the message itself when it is one question, when a
-    part would be too short to stand alone (fewer than three words) or is not a question, or when
-    there are more than three parts (a long story, better read whole)."""
+    """The questions of a message, in order, with an opening or closing courtesy as a part of its
+    own; the message itself when it is one question, when a part would be too short to stand
+    alone (fewer than three words) or is not a question, or when there are more than three
+    parts (a long story, better read whole)."""
     if text.startswith("/"):
         return [text]
+    opening = _OPENING_COURTESY.match(text)
+    if opening:
+        return [opening.group(1), *split_questions(text[opening.end() :])]
+    closing = _CLOSING_COURTESY.search(text)
+    if closing and closing.start() > 0:
+        return [*split_questions(text[: closing.start()].strip()), closing.group(1)]
     parts = [_LEADING_JOINER.sub("", part.strip(" ,;")) for part in _BOUNDARY.split(text.strip())]
     parts = [part for part in parts if part]
     if (

@@ -175,6 +175,19 @@ def test_a_named_and_an_unnamed_condition_get_the_not_in_sheet_line_then_the_nam
     assert events == [SlotSet("last_topic", "depression")]
 
 
+def test_a_question_naming_two_topics_gets_the_answer_of_each_in_the_order_named():
+    tracker = tracker_for("ask_trauma")
+    tracker.latest_message["entities"] = [
+        {"entity": "condition", "value": "addiction", "start": 8},
+        {"entity": "topic", "value": "Rumination", "start": 0},
+        {"entity": "condition", "value": "trauma", "start": 20},
+    ]
+    messages, events = run_action(ActionAnswerQuestion(), tracker)
+    answers = [t for t in texts(messages) if t in {topic.answer for topic in knowledge().topics.values()}]
+    assert answers == [knowledge().topic(key).answer for key in ("rumination", "addiction", "trauma")]
+    assert events == [SlotSet("last_topic", "trauma")]
+
+
 def test_a_question_about_one_person_ends_by_saying_the_figures_describe_studies_and_refers_to_the_team():
     messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness", entities={"person": "my son"}))
     assert texts(messages)[0] == knowledge().topic("effectiveness").answer

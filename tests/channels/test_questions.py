@@ -45,6 +45,26 @@ def test_one_question_or_a_long_story_stays_whole(text):
     assert split_questions(text) == [text]
 
 
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("hello! is it effective?", ["hello", "is it effective?"]),
+        ("thx. one more, does it help with trust?", ["thx", "one more, does it help with trust?"]),
+        ("thanks, bye!", ["thanks", "bye!"]),
+        ("ok cheers, see ya", ["ok cheers", "see ya"]),
+        ("does it calm anxiety? thank you so much!", ["does it calm anxiety?", "thank you so much"]),
+        ("Hey! Does KAP help? And is it safe?", ["Hey", "Does KAP help?", "is it safe?"]),
+    ],
+)
+def test_a_greeting_thanks_or_goodbye_set_off_by_punctuation_is_a_part_of_its_own(text, parts):
+    assert split_questions(text) == parts
+
+
+@pytest.mark.parametrize("text", ["thanks", "hi there", "hey whats the success rate", "thanks for nothing"])
+def test_a_courtesy_alone_or_run_into_the_question_stays_whole(text):
+    assert split_questions(text) == [text]
+
+
 def test_a_message_whose_part_is_a_crisis_gets_the_crisis_resources_from_the_safety_net():
     from bot.channels.screening import safety_net_reply
 
