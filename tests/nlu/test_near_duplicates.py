@@ -7,6 +7,7 @@ a held-out sentence must not equal a training sentence, nor differ from one by a
 """
 
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Dict, Iterable, List, Tuple
 
@@ -48,21 +49,29 @@ def allowed_distance(a: Tuple[str, ...], b: Tuple[str, ...]) -> int:
 
 
 def near_duplicates(training: Iterable[str], held_out: Dict[str, List[str]]) -> List[str]:
-    """'file: "held-out" ~ "training"' for every near-copy."""
-    by_length: Dict[int, List[Tuple[Tuple[str, ...], str]]] = {}
-    for text in set(training):
-        by_length.setdefault(len(words(text)), []).append((words(text), text))
+    """'file: "held-out" ~ "training"' for every near-copy. Only training sentences that share
+    enough words with a held-out one are compared word by word: two sentences at most two words
+    apart differ in at most four distinct words."""
+    indexed = [(words(text), text) for text in set(training)]
+    by_word: Dict[str, List[int]] = {}
+    for index, (theirs, _) in enumerate(indexed):
+        for word in set(theirs):
+            by_word.setdefault(word, []).append(index)
+    wordless = [index for index, (theirs, _) in enumerate(indexed) if not theirs]
     found = []
     for source, texts in held_out.items():
         for text in texts:
             mine = words(text)
-            for length in range(len(mine) - 2, len(mine) + 3):
-                for theirs, original in by_length.get(length, []):
-                    limit = allowed_distance(mine, theirs)
-                    if abs(len(mine) - len(theirs)) > limit or len(set(mine) ^ set(theirs)) > 2 * limit:
-                        continue
-                    if edit_distance(mine, theirs, limit) <= limit:
-                        found.append(f'{source}: "{text}" ~ "{original}"')
+            distinct = set(mine)
+            shared = Counter(index for word in distinct for index in by_word.get(word, ()))
+            close = sorted(index for index, count in shared.items() if count >= len(distinct) - 4)
+            for index in close if mine else wordless:
+                theirs, original = indexed[index]
+                limit = allowed_distance(mine, theirs)
+                if abs(len(mine) - len(theirs)) > limit or len(set(mine) ^ set(theirs)) > 2 * limit:
+                    continue
+                if edit_distance(mine, theirs, limit) <= limit:
+                    found.append(f'{source}: "{text}" ~ "{original}"')
     return found
 
 

@@ -1,0 +1,111 @@
+"""What the project's two learned classifiers share: word and character n-grams, weighted by
+tf-idf, into a logistic regression, trained with the model and stored in Rasa's model storage.
+
+Character n-grams carry misspellings ("anxity", "suicidle") and fragments ("tiredness??") to the
+words they resemble; a logistic regression over them is small, quick to train and well under a
+millisecond a message. The intent classifier (bot/nlu/intent_classifier.py) and the crisis
+classifier (bot/nlu/crisis_classifier.py) each subclass NgramModelComponent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Dict, Iterable, Optional, Text
+
+import joblib
+import sklearn
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_union
+
+from bot.nlu.crisis_patterns import normalise
+
+MODEL_FILE = "classifier.joblib"
+
+
+def ngram_classifier(strength: float, class_weight: Optional[str] = None) -> Pipeline:
+    """Word 1-2-grams and character 2-5-grams (those in at least two examples), weighted by
+    tf-idf, into a logistic regression whose inverse regularisation is `strength` (scikit-learn's C)."""
+    return Pipeline(
+        [
+            (
+                "features",
+                make_union(
+                    TfidfVectorizer(preprocessor=_lower, ngram_range=(1, 2), sublinear_tf=True),
+                    TfidfVectorizer(
+                        preprocessor=_lower,
+                        analyzer="char_wb",
+                        ngram_range=(2, 5),
+                        sublinear_tf=True,
+                        min_df=2,
+                    ),
+                ),
+            ),
+            ("classifier", LogisticRegression(C=strength, class_weight=class_weight, max_iter=3000)),
+        ]
+    )
+
+
+def _lower(text: str) -> str:
+    return normalise(text).lower()
+
+
+class NgramModelComponent(GraphComponent):
+    """A Rasa graph component holding one trained n-gram classifier."""
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: Pipeline | None = None,
+    ) -> None:
+        self.config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.classifier = classifier
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "NgramModelComponent":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "NgramModelComponent":
+        with model_storage.read_from(resource) as directory:
+            classifier = joblib.load(directory / MODEL_FILE)
+        return cls(config, model_storage, resource, classifier)
+
+    def _fit_and_store(self, texts: Iterable[Text], labels: Iterable[Any], classifier: Pipeline) -> Resource:
+        """Trains `classifier` and writes it to the model storage."""
+        self.classifier = classifier.fit(list(texts), list(labels))
+        with self._model_storage.write_to(self._resource) as directory:
+            joblib.dump(self.classifier, directory / MODEL_FILE)
+        return self._resource
+
+
+def code_fingerprint(*files: Path) -> "hashlib._Hash":
+    """A digest of the given files, this module and scikit-learn's version: Rasa fingerprints the
+    NLU data it hands a component and its class, not a file it reads or the functions it calls,
+    so a component adds this to retrain when any of them changes."""
+    digest = hashlib.sha256()
+    for path in (*files, Path(__file__)):
+        digest.update(path.read_bytes())
+    digest.update(sklearn.__version__.encode())
+    return digest
