@@ -19,9 +19,12 @@ from actions.suggestions import suggest_topics
 from bot.content.knowledge import Topic, knowledge
 from bot.content.responses import utter
 
-# General answers (the conditions studied, how effective KAP is overall), which a question naming
-# one of the sheet's topics does not get: "does it work for PTSD?" gets the trauma answer.
-GENERAL_TOPICS = {"conditions", "effectiveness"}
+# General answers (how effective KAP is overall, what the review found), which a question naming
+# one of the sheet's topics does not get: "how well does it work for PTSD?" gets the trauma answer.
+GENERAL_TOPICS = {"effectiveness", "review"}
+# The conditions studied: a question naming one ("is it only for depression or other things
+# too?") gets that topic's answer, then this one.
+CONDITIONS_TOPIC = "conditions"
 # The most topics answered for one message (a long story may name many).
 MAX_TOPICS = 3
 # The overview of the sheet's sources, for "where is that from?" before any answer.
@@ -51,13 +54,16 @@ def last_topic(tracker: Tracker) -> Optional[Topic]:
 
 def topics_to_answer(tracker: Tracker, intent: Optional[Text]) -> List[Topic]:
     """The topics whose answers a question gets: every topic it names when it names two or more
-    (at most MAX_TOPICS); for a general question, the one topic it names; else its intent's."""
+    (at most MAX_TOPICS); for a general question, the one topic it names (and, for the conditions
+    studied, their answer after it); else its intent's."""
     named = named_topics(tracker)
     topic = knowledge().topic_for_intent(intent)
     if len(named) >= 2 or unnamed_condition(tracker) is not None:
         return named[:MAX_TOPICS]
     if topic is not None and topic.key in GENERAL_TOPICS:
         return named or [topic]
+    if topic is not None and topic.key == CONDITIONS_TOPIC:
+        return [*named, topic]
     return [topic] if topic is not None else []
 
 

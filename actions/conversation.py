@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answer_question
-from actions.conditions import say_not_in_sheet, unnamed_condition
+from actions.conditions import named_topics, say_not_in_sheet, unnamed_condition
 from actions.suggestions import suggest_topics, suggestion_buttons
 from bot.content.knowledge import knowledge
 from bot.content.responses import utter
@@ -44,8 +44,9 @@ class ActionShowHelp(Action):
 
 
 class ActionAskRephrase(Action):
-    """For messages the bot is unsure about: asks to rephrase, offering example questions (or,
-    for a condition the sheet does not name, says so)."""
+    """For messages the bot is unsure about: asks to rephrase, offering example questions; for a
+    condition the sheet does not name, says so; a message that names two or more of the sheet's
+    topics ("ptsd + alcohol, both?") gets their answers, however the rest of it reads."""
 
     def name(self) -> Text:
         return "action_ask_rephrase"
@@ -53,6 +54,8 @@ class ActionAskRephrase(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if len(named_topics(tracker)) >= 2:
+            return answer_question(dispatcher, tracker, None)
         unnamed = unnamed_condition(tracker)
         if unnamed is not None:
             say_not_in_sheet(dispatcher, unnamed)

@@ -50,6 +50,16 @@ def test_help_and_fallback_offer_example_questions_as_buttons(action, response):
     assert payloads and all(p.startswith("/ask_") for p in payloads)
 
 
+def test_a_message_not_understood_that_names_two_topics_gets_both_answers():
+    tracker = tracker_for("nlu_fallback", entities={"condition": "trauma"})
+    tracker.latest_message["entities"].append({"entity": "condition", "value": "addiction"})
+    messages, _ = run_action(ActionAskRephrase(), tracker)
+    answers = [m["text"] for m in messages if m.get("text") in {t.answer for t in knowledge().topics.values()}]
+    assert answers == [knowledge().topic("trauma").answer, knowledge().topic("addiction").answer]
+    one, _ = run_action(ActionAskRephrase(), tracker_for("nlu_fallback", entities={"condition": "trauma"}))
+    assert responses(one) == ["utter_ask_rephrase"]
+
+
 def test_are_you_a_doctor_says_no_and_gives_the_care_team():
     messages, _ = run_action(ActionExplainAssistant(), tracker_for("ask_is_doctor"))
     text = filled(messages[0])
