@@ -23,6 +23,10 @@ SOMEONE_ELSE = "someone_else"
 SELF = "self"
 REFLEXIVE = ("himself", "herself")
 
+# How many words before a named subject are read for the writer (see _writer_in_sentence): on
+# the development sets, the whole sentence gave 4.7 % false alarms, five words 3.7 %, recall the same.
+WRITER_WINDOW = 5
+
 
 @dataclass(frozen=True)
 class CrisisSignal:
@@ -31,7 +35,7 @@ class CrisisSignal:
     poisoning: bool
     someone_else: bool
     # Only patterns that name the subject matched (`mention: true` in the file), and the writer
-    # does not put themself in the sentence of any of them ("I feel suicidal", "I overdosed").
+    # does not put themself in any of them ("I feel suicidal", "I overdosed").
     named_only: bool = False
 
     def slot_values(self) -> Dict[str, str]:
@@ -106,9 +110,12 @@ class CrisisPatterns:
         return CrisisSignal(poisoning=False, someone_else=subjects.count(SOMEONE_ELSE) > subjects.count(SELF))
 
     def _writer_in_sentence(self, flat: str, match: "re.Match[str]") -> bool:
-        """Whether the writer (I, me, myself) appears in the phrase's sentence, before or in it."""
+        """Whether the writer (I, me, myself) is in the phrase or among the WRITER_WINDOW words
+        before it in its sentence ("I feel suicidal", "I can't stop thinking about suicide"), not
+        merely elsewhere in it ("I'm a registrar writing a review on ketamine and suicidal ideation")."""
         sentence_start = max(flat.rfind(mark, 0, match.start()) for mark in ".!?;\n") + 1
-        return self.self_subject.search(flat[sentence_start : match.end()]) is not None
+        before = flat[sentence_start : match.start()].split()[-WRITER_WINDOW:]
+        return self.self_subject.search(" ".join([*before, match.group(0)])) is not None
 
     def _about_someone_else(self, flat: str, match: "re.Match[str]") -> bool:
         """Whether the phrase is about a third person. A subject inside the phrase that names

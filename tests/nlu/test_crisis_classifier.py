@@ -158,12 +158,18 @@ def test_rasa_retrains_the_classifier_when_its_examples_change(tmp_path):
         "as a student I feel suicidal",
         "suicidal and desperate, what are the clinical trials results for KAP",
         "overdosed an hour ago, what does the first aid say",
+        "I'm a student and I can't stop thinking about suicide",
     ],
 )
 def test_a_writer_at_risk_is_never_taken_for_a_professional_mention(text):
     """Found in review: the writer in the mention's sentence, a poisoning, or a bare topic word
     ("evidence", "trials") must never turn the crisis reply into the check-in."""
     assert guarded_pattern(text, 0.01) == "crisis"
+
+
+def test_a_professional_who_names_the_subject_far_from_themself_gets_the_check_in():
+    registrar = "I'm a psychiatry registrar writing a literature review on ketamine and suicidal ideation"
+    assert guarded_pattern(registrar, 0.05) == "crisis_check"
 
 
 def test_text_without_words_is_not_scored(trained):
