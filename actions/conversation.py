@@ -125,9 +125,10 @@ class ActionCrisisSupport(Action):
 
 class ActionCrisisCheck(Action):
     """Gives the crisis resources as a check-in, when only the model saw a crisis; when the
-    message also asked a question the bot can answer (the crisis guard's `checked_question`),
+    message also asked one of the sheet's questions (the crisis guard's `checked_question`),
     answers it after the check-in, so that a patient who only sounded distressed is not left
-    with "I'm not sure I understood"."""
+    with "I'm not sure I understood". Never a decline after a check-in: to someone in crisis,
+    "I can't help with that here" would read as a refusal."""
 
     def name(self) -> Text:
         return "action_crisis_check"
@@ -136,11 +137,8 @@ class ActionCrisisCheck(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         question = next(tracker.get_latest_entity_values("checked_question"), None)
-        if question is None or not (is_a_decline(question) or knowledge().topic_for_intent(question)):
+        if knowledge().topic_for_intent(question) is None:
             utter(dispatcher, "utter_crisis_check")
             return []
         utter(dispatcher, "utter_crisis_check_before_answer")
-        if is_a_decline(question):
-            decline_question(dispatcher, tracker, question)
-            return []
-        return answer_question(dispatcher, tracker, question)
+        return answer_question(dispatcher, tracker, question, ask_feedback=False)

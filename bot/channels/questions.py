@@ -6,8 +6,9 @@ addictive" would get one answer and silently drop the other half, which a patien
 seen in training, and any topic can be joined with any other question, so the channel splits
 the message at a question boundary instead ("?" followed by more text, or "and" / "also" /
 "plus" before a new question) and hands Rasa each part as its own turn, in order. A greeting,
-thanks or goodbye set off by punctuation before or after the questions ("hi! is it effective?",
-"thanks, bye!") is a part of its own too, answered as such.
+thanks or goodbye set off by punctuation before or after questions ("hi! is it effective?",
+"thanks, bye!") is a part of its own too, answered as such; never one around a statement, which
+may be a goodbye from someone in crisis ("I'm sorry for everything. goodbye").
 """
 
 import re
@@ -37,7 +38,7 @@ _ASKS = re.compile(rf"\?|(?:^|[,;:.!]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE
 # A greeting, thanks or goodbye ("ok thanks so much", "see ya"), as a whole part.
 _COURTESY = re.compile(
     r"(?:(?:ok|okay|great|cool|perfect|oh)\s+)?"
-    r"(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|thx|ty|cheers"
+    r"(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|thx|cheers"
     r"|bye|goodbye|see\s+ya|see\s+you|cya)"
     r"(?:\s+(?:there|so\s+much|a\s+lot|again|all))?",
     re.IGNORECASE,
@@ -48,6 +49,13 @@ _CLOSING_COURTESY = re.compile(rf"(?<=[?!.,])\s*({_COURTESY.pattern})\s*[!.]*\s*
 _LEADING_JOINER = re.compile(r"^(?:and\s+also|and|also|plus|but)\s+", re.IGNORECASE)
 MIN_WORDS = 3
 MAX_PARTS = 3
+
+
+def _only_questions(text: str) -> bool:
+    """Whether each part of the text is a question or a courtesy: a greeting or goodbye is split
+    off only around questions, never off a statement ("I'm sorry for everything. goodbye")."""
+    parts = split_questions(text.strip())
+    return all(_COURTESY.fullmatch(part.strip(" !.,")) or _QUESTION.search(part) for part in parts)
 
 
 def asks_a_question(text: str) -> bool:
@@ -63,10 +71,10 @@ def split_questions(text: str) -> List[str]:
     if text.startswith("/"):
         return [text]
     opening = _OPENING_COURTESY.match(text)
-    if opening:
+    if opening and _only_questions(text[opening.end() :]):
         return [opening.group(1), *split_questions(text[opening.end() :])]
     closing = _CLOSING_COURTESY.search(text)
-    if closing and closing.start() > 0:
+    if closing and closing.start() > 0 and _only_questions(text[: closing.start()]):
         return [*split_questions(text[: closing.start()].strip()), closing.group(1)]
     parts = [_LEADING_JOINER.sub("", part.strip(" ,;")) for part in _BOUNDARY.split(text.strip())]
     parts = [part for part in parts if part]

@@ -16,7 +16,6 @@ logistic regression (bot/nlu/ngram_model.py), trained with the model.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -29,25 +28,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.pipeline import Pipeline
 
 from bot import PROJECT_ROOT
-from bot.nlu.ngram_model import NgramModelComponent, code_fingerprint, ngram_classifier
+from bot.nlu.ngram_model import NgramModelComponent, code_fingerprint, ngram_classifier, sentences
 
 CRISIS_SCORE = "crisis_score"
-
-# Where one sentence ends and the next begins (the punctuation is kept with its sentence).
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
-
-
-def sentences(text: str) -> List[str]:
-    """The message itself, then each of its sentences when it has more than one; only text with
-    at least two letters is read (a stray "." or a list's "1." says nothing)."""
-    parts = [part for part in _SENTENCE_END.split(text) if _has_words(part)]
-    if not _has_words(text):
-        return []
-    return [text, *parts] if len(parts) > 1 else [text]
-
-
-def _has_words(text: str) -> bool:
-    return sum(character.isalpha() for character in text) >= 2
 
 
 def new_classifier() -> Pipeline:

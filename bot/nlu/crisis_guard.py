@@ -16,9 +16,9 @@ generalise from words such as "kill", "dead" or "cut", and so also fire on every
 ("my feet are killing me"); the check-in reaches a person in crisis whom the patterns missed
 without telling everyone else that they are in danger. When the message also asks a question
 that the intent model read with at least `answer_with_check_in` confidence, the guard passes that
-intent on as the `checked_question` entity, and the bot answers it after the check-in: a patient
-who writes "I don't trust anyone, not even myself. Can KAP change that?" gets the resources and the
-answer, not "I'm not sure I understood". A message whose only patterns name the
+intent on as the `checked_question` entity, and the bot answers it after the check-in when it is
+one of the sheet's questions: a patient who sounded distressed and asked how fast KAP works gets
+the resources and the answer, not "I'm not sure I understood". A message whose only patterns name the
 subject (`mention` in the patterns file), set in a professional, academic or fictional frame (a
 nurse asking about suicide risk screening, a student's essay on Durkheim), gets the check-in too
 when its score is below `named_only_threshold`.

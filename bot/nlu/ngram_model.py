@@ -10,8 +10,9 @@ classifier (bot/nlu/crisis_classifier.py) each subclass NgramModelComponent.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 import joblib
 import sklearn
@@ -25,6 +26,21 @@ from sklearn.pipeline import Pipeline, make_union
 from bot.nlu.crisis_patterns import normalise
 
 MODEL_FILE = "classifier.joblib"
+# Where one sentence ends and the next begins (the punctuation is kept with its sentence).
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def sentences(text: str) -> List[str]:
+    """The message itself, then each of its sentences when it has more than one; only text with
+    at least two letters is read (a stray "." or a list's "1." says nothing)."""
+    parts = [part for part in _SENTENCE_END.split(text) if _has_words(part)]
+    if not _has_words(text):
+        return []
+    return [text, *parts] if len(parts) > 1 else [text]
+
+
+def _has_words(text: str) -> bool:
+    return sum(character.isalpha() for character in text) >= 2
 
 
 def ngram_classifier(strength: float, class_weight: Optional[str] = None) -> Pipeline:
@@ -101,11 +117,12 @@ class NgramModelComponent(GraphComponent):
 
 
 def code_fingerprint(*files: Path) -> "hashlib._Hash":
-    """A digest of the given files, this module and scikit-learn's version: Rasa fingerprints the
+    """A digest of the given files, this module, the text normalisation's module and
+    scikit-learn's version: Rasa fingerprints the
     NLU data it hands a component and its class, not a file it reads or the functions it calls,
     so a component adds this to retrain when any of them changes."""
     digest = hashlib.sha256()
-    for path in (*files, Path(__file__)):
+    for path in (*files, Path(__file__), Path(normalise.__code__.co_filename)):
         digest.update(path.read_bytes())
     digest.update(sklearn.__version__.encode())
     return digest

@@ -184,7 +184,17 @@ def test_a_named_and_an_unnamed_condition_get_the_not_in_sheet_line_then_the_nam
     assert events == [SlotSet("last_topic", "depression")]
 
 
-def test_a_question_naming_two_topics_gets_the_answer_of_each_in_the_order_named():
+def test_after_a_crisis_a_question_read_unsurely_gets_the_crisis_resources_again():
+    tracker = tracker_for("ask_dropout", slots={"in_crisis": True})
+    tracker.latest_message["intent"]["confidence"] = 0.3
+    messages, events = run_action(ActionAnswerQuestion(), tracker)
+    assert responses(messages) == ["utter_crisis"] and events == []
+    tracker.latest_message["intent"]["confidence"] = 0.9
+    sure, _ = run_action(ActionAnswerQuestion(), tracker)
+    assert texts(sure)[0] == knowledge().topic("dropout").answer
+
+
+def test_a_question_naming_two_topics_gets_its_own_answer_then_each_named_one_in_order():
     tracker = tracker_for("ask_trauma")
     tracker.latest_message["entities"] = [
         {"entity": "condition", "value": "addiction", "start": 8},
@@ -193,8 +203,8 @@ def test_a_question_naming_two_topics_gets_the_answer_of_each_in_the_order_named
     ]
     messages, events = run_action(ActionAnswerQuestion(), tracker)
     answers = [t for t in texts(messages) if t in {topic.answer for topic in knowledge().topics.values()}]
-    assert answers == [knowledge().topic(key).answer for key in ("rumination", "addiction", "trauma")]
-    assert events == [SlotSet("last_topic", "trauma")]
+    assert answers == [knowledge().topic(key).answer for key in ("trauma", "rumination", "addiction")]
+    assert events == [SlotSet("last_topic", "addiction")]
 
 
 def test_a_question_about_one_person_ends_by_saying_the_figures_describe_studies_and_refers_to_the_team():

@@ -152,18 +152,12 @@ def test_the_check_in_answers_the_question_asked_with_it_after_the_resources():
     assert responses(messages)[0] == "utter_crisis_check_before_answer"
     assert CLINIC.crisis_lines() in filled(messages[0])
     assert messages[1]["text"] == knowledge().topic("trust").answer
+    assert "utter_ask_feedback" not in responses(messages)
     assert {"event": "slot", "name": "last_topic", "value": "trust", "timestamp": None} in events
 
 
-@pytest.mark.parametrize("question", ["decline_cost", "out_of_scope"])
-def test_the_check_in_declines_a_question_the_sheet_does_not_answer_after_the_resources(question):
-    tracker = tracker_for("crisis_check", entities={"checked_question": question})
-    messages, _ = run_action(ActionCrisisCheck(), tracker)
-    assert responses(messages) == ["utter_crisis_check_before_answer", f"utter_{question}"]
-
-
-@pytest.mark.parametrize("question", ["greet", "goodbye", "nlu_fallback"])
-def test_the_check_in_alone_when_what_was_asked_is_no_question_it_answers(question):
+@pytest.mark.parametrize("question", ["greet", "goodbye", "nlu_fallback", "decline_cost", "out_of_scope"])
+def test_the_check_in_alone_when_what_was_asked_is_not_one_of_the_sheets_questions(question):
     tracker = tracker_for("crisis_check", entities={"checked_question": question})
     messages, _ = run_action(ActionCrisisCheck(), tracker)
     assert responses(messages) == ["utter_crisis_check"]

@@ -60,8 +60,22 @@ def test_a_greeting_thanks_or_goodbye_set_off_by_punctuation_is_a_part_of_its_ow
     assert split_questions(text) == parts
 
 
-@pytest.mark.parametrize("text", ["thanks", "hi there", "hey whats the success rate", "thanks for nothing"])
-def test_a_courtesy_alone_or_run_into_the_question_stays_whole(text):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks",
+        "hi there",
+        "hey whats the success rate",
+        "thanks for nothing",
+        # Found in review: a goodbye or greeting around a statement may be a crisis message.
+        "I'm sorry for everything. goodbye",
+        "I've made my decision. thank you. goodbye",
+        "Good evening. I am 79 and I have kept back enough of my tablets",
+        "It did not help at all, thanks",
+        "Cheers, mate",
+    ],
+)
+def test_a_courtesy_alone_run_into_the_question_or_around_a_statement_stays_whole(text):
     assert split_questions(text) == [text]
 
 

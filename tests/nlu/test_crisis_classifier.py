@@ -159,6 +159,9 @@ def test_rasa_retrains_the_classifier_when_its_examples_change(tmp_path):
         "suicidal and desperate, what are the clinical trials results for KAP",
         "overdosed an hour ago, what does the first aid say",
         "I'm a student and I can't stop thinking about suicide",
+        "as a teacher I have to admit that more and more often these days suicide seems like the answer",
+        "I'm a student, ever since my mum died the self harm has started again",
+        "I'm a nurse, I've been having really strong and frequent suicidal thoughts",
     ],
 )
 def test_a_writer_at_risk_is_never_taken_for_a_professional_mention(text):

@@ -76,6 +76,18 @@ def test_crisis_language_is_caught(text):
         # Found on blind set 6: "odd" was read as "OD'd".
         "Odd thing for a drug-based therapy to claim to fix",
         "that's odd, does KAP help with anxiety?",
+        # Found in review of the patterns widened on set 12.
+        "ready to go back to work, I can't stand another day stuck at home",
+        "thinking only of death metal concerts",
+        "we only think about death when someone close passes",
+        "better if I die my hair",
+        "better if i am dead tired",
+        "staff cuts to cope with the budget",
+        "sword stuff",
+        "I'm done w everything on the intake form",
+        "I take 12 supplement capsules at once each morning",
+        "my mum has to take 20 mg tablets at once",
+        "I took the tablets for the whole pack like my GP said",
     ],
 )
 def test_everyday_idioms_and_questions_are_not_a_crisis(text):
