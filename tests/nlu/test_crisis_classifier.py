@@ -99,7 +99,7 @@ def test_a_check_in_carries_a_question_the_model_read_well_enough_to_answer():
     assert guarded(question, 0.8, "ask_trust", 0.7) == ("crisis_check", {"checked_question": "ask_trust"})
     # Not when the model was unsure of the question, nor when nothing was asked.
     assert guarded(question, 0.8, "ask_trust", 0.5) == ("crisis_check", {})
-    assert guarded("I just want the pain to stop permanently", 0.8, "ask_pain", 0.88) == ("crisis_check", {})
+    assert guarded("the pain in my chest feels heavier every week", 0.8, "ask_pain", 0.88) == ("crisis_check", {})
     # Nor when the model itself read a crisis (its runner-up is no question asked).
     assert guarded("is there anything for someone like me?", 0.5, "crisis", 0.7) == ("crisis_check", {})
 

@@ -88,6 +88,23 @@ def test_crisis_language_is_caught(text):
         "I take 12 supplement capsules at once each morning",
         "my mum has to take 20 mg tablets at once",
         "I took the tablets for the whole pack like my GP said",
+        # Checked with the patterns widened on set 14's misses.
+        "I'm on the top floor of the building.",
+        "I'm on the top floor of the parking garage, where is the clinic entrance?",
+        "I'm in the woods with my rifle, deer season!",
+        "I want this pain to stop permanently, can KAP help chronic pain?",
+        "tried everything, nothing works, I'm ready to go to the clinic tomorrow",
+        "I'm calling my family to say goodbye before I move abroad",
+        "my kids keep talking about jumping on the trampoline",
+        "thanks, you won't have to worry about me anymore, I found a therapist",
+        "I feel like I'm just taking up space in meetings",
+        "my uncle shot himself in the foot with that investment",
+        "I broke my diet on purpose for my birthday",
+        "the ending of the film has a lethal dose of irony",
+        "I still cut my hair myself",
+        "I sometimes cut class",
+        "I'm going to do something stupid tonight like eat a whole pizza",
+        "I put cream on my hands until they stop bleeding",
     ],
 )
 def test_everyday_idioms_and_questions_are_not_a_crisis(text):
