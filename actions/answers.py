@@ -77,6 +77,17 @@ def topics_to_answer(tracker: Tracker, intent: Optional[Text]) -> List[Topic]:
     return [topic] if topic is not None else []
 
 
+def one_topic_either_way(tracker: Tracker) -> Optional[Text]:
+    """The likelier of the two intents that a message not understood was read as, when both lead
+    with the same topic's answer ("does it actually work for depression": depression or the
+    conditions studied, each first with the depression answer); else None."""
+    ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
+    if len(ranking) < 2:
+        return None
+    first, second = (topics_to_answer(tracker, entry.get("name"))[:1] for entry in ranking[:2])
+    return ranking[0].get("name") if first and first == second else None
+
+
 def answer_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[Text], ask_feedback: bool = True
 ) -> List[Dict[Text, Any]]:

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import answer_question
+from actions.answers import answer_question, one_topic_either_way
 from actions.conditions import named_topics, say_not_in_sheet, unnamed_condition
 from actions.suggestions import suggest_topics, suggestion_buttons
 from bot.content.knowledge import knowledge
@@ -46,7 +46,8 @@ class ActionShowHelp(Action):
 class ActionAskRephrase(Action):
     """For messages the bot is unsure about: asks to rephrase, offering example questions; for a
     condition the sheet does not name, says so; a message that names two or more of the sheet's
-    topics ("ptsd + alcohol, both?") gets their answers, however the rest of it reads."""
+    topics ("ptsd + alcohol, both?") gets their answers, however the rest of it reads, and one
+    read as either of two intents that lead with the same answer gets that answer."""
 
     def name(self) -> Text:
         return "action_ask_rephrase"
@@ -56,6 +57,9 @@ class ActionAskRephrase(Action):
     ) -> List[Dict[Text, Any]]:
         if len(named_topics(tracker)) >= 2:
             return answer_question(dispatcher, tracker, None)
+        either_way = one_topic_either_way(tracker)
+        if either_way is not None:
+            return answer_question(dispatcher, tracker, either_way)
         unnamed = unnamed_condition(tracker)
         if unnamed is not None:
             say_not_in_sheet(dispatcher, unnamed)

@@ -49,6 +49,14 @@ _CLOSING_COURTESY = re.compile(rf"(?<=[?!.,])\s*({_COURTESY.pattern})\s*[!.]*\s*
 _LEADING_JOINER = re.compile(r"^(?:and\s+also|and|also|plus|but)\s+", re.IGNORECASE)
 MIN_WORDS = 3
 MAX_PARTS = 3
+# Two topics or questions joined by a sign or a texting "n" ("ptsd + drinking?", "anxity n
+# overthinkin", "how fast n does insurance pay"): each side is a part when it is a question or a
+# fragment of at most FRAGMENT_WORDS words with a word of four letters or more, in a message of at
+# most JOINED_WORDS words.
+_JOINT = re.compile(r"\s+(?:\+|&|plus|n)\s+", re.IGNORECASE)
+_CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+FRAGMENT_WORDS = 4
+JOINED_WORDS = 16
 
 
 def _only_questions(text: str) -> bool:
@@ -76,6 +84,9 @@ def split_questions(text: str) -> List[str]:
     closing = _CLOSING_COURTESY.search(text)
     if closing and closing.start() > 0 and _only_questions(text[: closing.start()]):
         return [*split_questions(text[: closing.start()].strip()), closing.group(1)]
+    joined = _joined_parts(text)
+    if joined:
+        return [question for part in joined for question in split_questions(part)][:MAX_PARTS]
     parts = [_LEADING_JOINER.sub("", part.strip(" ,;")) for part in _BOUNDARY.split(text.strip())]
     parts = [part for part in parts if part]
     if (
@@ -85,3 +96,18 @@ def split_questions(text: str) -> List[str]:
     ):
         return [text]
     return parts
+
+
+def _joined_parts(text: str) -> List[str]:
+    """The sides of "+", "&", "plus" or a texting "n" in a short message, when each can stand
+    alone (a question, or a fragment that names something); else nothing."""
+    if len(text.split()) > JOINED_WORDS or not _JOINT.search(text):
+        return []
+    sides = _JOINT.split(text.strip())
+    if len(sides) > MAX_PARTS:
+        return []
+    for side in sides:
+        fragment = len(side.split()) <= FRAGMENT_WORDS and _CONTENT_WORD.search(side)
+        if not (fragment or _QUESTION.search(side)):
+            return []
+    return [side.strip(" ,;") for side in sides]

@@ -60,6 +60,33 @@ def test_a_message_not_understood_that_names_two_topics_gets_both_answers():
     assert responses(one) == ["utter_ask_rephrase"]
 
 
+def ranked(tracker, *intents):
+    """The tracker, its latest message read as the fallback over `intents` (name, confidence)."""
+    tracker.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3}] + [
+        {"name": name, "confidence": confidence} for name, confidence in intents
+    ]
+    return tracker
+
+
+def test_a_message_read_as_either_of_two_intents_with_the_same_answer_gets_that_answer():
+    # "does it actually work for depression": depression, or the conditions studied (which, for a
+    # named condition, leads with that condition's answer).
+    tracker = ranked(
+        tracker_for("nlu_fallback", entities={"condition": "depression"}),
+        ("ask_depression", 0.35),
+        ("ask_conditions", 0.33),
+    )
+    messages, events = run_action(ActionAskRephrase(), tracker)
+    assert messages[0]["text"] == knowledge().topic("depression").answer
+    assert {"event": "slot", "name": "last_topic", "value": "depression", "timestamp": None} in events
+    # Two readings with different answers, or a decline among them: asked to rephrase.
+    for second in ("ask_anxiety", "decline_safety"):
+        tracker = ranked(
+            tracker_for("nlu_fallback", entities={"condition": "depression"}), ("ask_depression", 0.35), (second, 0.3)
+        )
+        assert responses(run_action(ActionAskRephrase(), tracker)[0]) == ["utter_ask_rephrase"]
+
+
 def test_are_you_a_doctor_says_no_and_gives_the_care_team():
     messages, _ = run_action(ActionExplainAssistant(), tracker_for("ask_is_doctor"))
     text = filled(messages[0])

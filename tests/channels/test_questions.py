@@ -27,6 +27,36 @@ def test_two_questions_are_split_in_order(text, parts):
 
 
 @pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("overthinking + cant decide anything", ["overthinking", "cant decide anything"]),
+        ("anxity n overthinkin", ["anxity", "overthinkin"]),
+        ("ptsd & alcohol", ["ptsd", "alcohol"]),
+        ("ok but how fast n does insurance pay for it", ["ok but how fast", "does insurance pay for it"]),
+        (
+            "does kap help with cravings + can i still drink wine while doing it",
+            ["does kap help with cravings", "can i still drink wine while doing it"],
+        ),
+    ],
+)
+def test_topics_or_questions_joined_by_a_sign_or_a_texting_n_are_split(text, parts):
+    assert split_questions(text) == parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me n my husband both have ptsd",
+        "20 + years of depression",
+        "ketamine + talk therapy = less depressed?? by how much",
+        "my wife n I have been reading about ketamine assisted therapy for her trauma and for my drinking problem",
+    ],
+)
+def test_a_sign_or_n_inside_a_statement_keeps_the_message_whole(text):
+    assert split_questions(text) == [text]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "does it help with anxiety and depression",
