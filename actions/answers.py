@@ -19,12 +19,13 @@ from actions.suggestions import suggest_topics
 from bot.content.knowledge import Topic, knowledge
 from bot.content.responses import utter
 
-# General answers (how effective KAP is overall, what the review found), which a question naming
-# one of the sheet's topics does not get: "how well does it work for PTSD?" gets the trauma answer.
-GENERAL_TOPICS = {"effectiveness", "review"}
-# The conditions studied: a question naming one ("is it only for depression or other things
-# too?") gets that topic's answer, then this one.
-CONDITIONS_TOPIC = "conditions"
+# What the review found, which a question naming one of the sheet's topics does not get: "what
+# did the review say about PTSD?" gets the trauma answer.
+GENERAL_TOPICS = {"review"}
+# How effective KAP is overall (the 60-70 % figure) and the conditions studied: a question naming
+# one of the sheet's topics ("what's the success rate for depression?", "is it only for
+# depression or other things too?") gets that topic's answer, then this one.
+AFTER_THE_NAMED_TOPIC = {"effectiveness", "conditions"}
 # The most topics answered for one message (a long story may name many).
 MAX_TOPICS = 3
 # After a crisis reply, below this confidence a question is answered with the crisis resources
@@ -59,21 +60,21 @@ def last_topic(tracker: Tracker) -> Optional[Topic]:
 def topics_to_answer(tracker: Tracker, intent: Optional[Text]) -> List[Topic]:
     """The topics whose answers a question gets: with a condition the sheet does not name, only
     the topics it names; when it names two or more of the sheet's topics, its intent's own (unless
-    general) and each named one (at most MAX_TOPICS); for a general
-    question, the one topic it names (and, for the conditions studied, their answer after it);
-    else its intent's."""
+    general) and each named one (at most MAX_TOPICS); for a question about the review, the one
+    topic it names; for one about how effective KAP is or the conditions studied, the topic it
+    names and then that general answer; else its intent's."""
     named = named_topics(tracker)
     topic = knowledge().topic_for_intent(intent)
     if unnamed_condition(tracker) is not None:
         # Never an answer read as if it were about the condition the sheet does not name.
         return named[:MAX_TOPICS]
     if len(named) >= 2:
-        asked = [topic] if topic is not None and topic.key not in GENERAL_TOPICS | {CONDITIONS_TOPIC} else []
+        asked = [topic] if topic is not None and topic.key not in GENERAL_TOPICS | AFTER_THE_NAMED_TOPIC else []
         return list(dict.fromkeys(asked + named))[:MAX_TOPICS]
     if topic is not None and topic.key in GENERAL_TOPICS:
         return named or [topic]
-    if topic is not None and topic.key == CONDITIONS_TOPIC:
-        return [*named, topic]
+    if topic is not None and topic.key in AFTER_THE_NAMED_TOPIC:
+        return list(dict.fromkeys([*named, topic]))
     return [topic] if topic is not None else []
 
 

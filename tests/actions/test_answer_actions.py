@@ -159,20 +159,21 @@ def test_a_condition_the_sheet_does_not_name_is_said_so_never_answered_as_studie
     assert texts(messages) == [] and events == []
 
 
-@pytest.mark.parametrize("intent", ["ask_effectiveness", "ask_review"])
-def test_a_condition_the_sheet_names_gets_its_own_topic_not_the_general_answer(intent):
-    messages, events = run_action(ActionAnswerQuestion(), tracker_for(intent, entities={"condition": "trauma"}))
+def test_a_question_on_the_review_naming_a_condition_gets_its_topic_not_the_reviews_answer():
+    messages, events = run_action(ActionAnswerQuestion(), tracker_for("ask_review", entities={"condition": "trauma"}))
     assert texts(messages)[0] == knowledge().topic("trauma").answer
-    assert knowledge().topic(intent.removeprefix("ask_")).answer not in texts(messages)
+    assert knowledge().topic("review").answer not in texts(messages)
     assert events == [SlotSet("last_topic", "trauma")]
 
 
-def test_a_question_on_the_conditions_studied_naming_one_gets_its_topic_then_the_conditions():
-    tracker = tracker_for("ask_conditions", entities={"condition": "depression"})
+@pytest.mark.parametrize("general", ["conditions", "effectiveness"])
+def test_a_general_question_naming_a_condition_gets_its_topic_then_the_general_answer(general):
+    # "is it only for depression or other things too?", "what's the success rate for depression?"
+    tracker = tracker_for(f"ask_{general}", entities={"condition": "depression"})
     messages, events = run_action(ActionAnswerQuestion(), tracker)
     answers = [t for t in texts(messages) if t in {topic.answer for topic in knowledge().topics.values()}]
-    assert answers == [knowledge().topic("depression").answer, knowledge().topic("conditions").answer]
-    assert events == [SlotSet("last_topic", "conditions")]
+    assert answers == [knowledge().topic("depression").answer, knowledge().topic(general).answer]
+    assert events == [SlotSet("last_topic", general)]
 
 
 def test_a_named_and_an_unnamed_condition_get_the_not_in_sheet_line_then_the_named_ones_answer():

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.answers import GENERAL_TOPICS
+from actions.answers import AFTER_THE_NAMED_TOPIC, GENERAL_TOPICS
 from bot import PROJECT_ROOT
 from bot.bench.crisis_sets import DEV_CRISIS_SETS, DEV_HARMLESS_SETS, evaluate, model_intent
 from bot.content.knowledge import knowledge
@@ -107,11 +107,11 @@ def condition_synonyms():
 def answered_as(predicted):
     """The intent whose answer the bot gives for a prediction as Rasa prints it
     ("ask_effectiveness: does it work for [low mood](condition)"): a general question naming one
-    condition the sheet covers gets that condition's answer (actions/answers.py), as its own
+    condition the sheet covers gets that condition's answer first (actions/answers.py), as its own
     intent would."""
     intent = predicted.split(":")[0].strip()
     topic = knowledge().topic_for_intent(intent)
-    if topic is None or topic.key not in GENERAL_TOPICS:
+    if topic is None or topic.key not in GENERAL_TOPICS | AFTER_THE_NAMED_TOPIC:
         return intent
     synonyms = condition_synonyms()
     named = {synonyms.get(text.lower(), text.lower()) for text in re.findall(r"\[([^\]]+)\]\(condition\)", predicted)}
