@@ -83,7 +83,10 @@ def one_topic_either_way(tracker: Tracker) -> Optional[Text]:
     with the same topic's answer ("does it actually work for depression": depression or the
     conditions studied, each first with the depression answer); else None."""
     ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
-    if len(ranking) < 2:
+    readings = [knowledge().topic_for_intent(entry.get("name")) for entry in ranking[:2]]
+    if len(readings) < 2 or None in readings or unnamed_condition(tracker) is not None:
+        # Only two of the sheet's questions, never a decline, and no condition the sheet does
+        # not name (the answer would then be the named topics, whatever was asked).
         return None
     first, second = (topics_to_answer(tracker, entry.get("name"))[:1] for entry in ranking[:2])
     return ranking[0].get("name") if first and first == second else None

@@ -49,12 +49,18 @@ _CLOSING_COURTESY = re.compile(rf"(?<=[?!.,])\s*({_COURTESY.pattern})\s*[!.]*\s*
 _LEADING_JOINER = re.compile(r"^(?:and\s+also|and|also|plus|but)\s+", re.IGNORECASE)
 MIN_WORDS = 3
 MAX_PARTS = 3
-# Two topics or questions joined by a sign or a texting "n" ("ptsd + drinking?", "anxity n
-# overthinkin", "how fast n does insurance pay"): each side is a part when it is a question or a
-# fragment of at most FRAGMENT_WORDS words with a word of four letters or more, in a message of at
-# most JOINED_WORDS words.
-_JOINT = re.compile(r"\s+(?:\+|&|plus|n)\s+", re.IGNORECASE)
+# Two topics joined by a sign or a texting "n" ("ptsd & drinking", "anxity n overthinkin"), or
+# two or three questions joined by "+", "plus" or "n": each side is a part when both are
+# fragments of at most FRAGMENT_WORDS words that name something (a word of four letters or more),
+# with no person in them and no courtesy, or all are questions of at least MIN_WORDS words (a
+# list of three fragments is one story: "cant sleep n cant eat n cant stop crying"). A question
+# and a fragment stay together ("is it safe with bipolar + lithium?"), as do "I'm sorry for
+# everything + goodbye", "my wife n I have ptsd" and "can u take ssri n ketamine together".
+_FRAGMENT_JOINT = re.compile(r"\s+(?:\+|&|plus|n)\s+", re.IGNORECASE)
+_QUESTION_JOINT = re.compile(r"\s+(?:\+|plus|n)\s+", re.IGNORECASE)
 _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
+_PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|our|you|u|ur|your|he|she|him|her|they|them)\b", re.IGNORECASE)
+_TOGETHER = re.compile(r"\b(?:together|combined|interact\w*|same\s+time|vs|versus|or)\b", re.IGNORECASE)
 FRAGMENT_WORDS = 4
 JOINED_WORDS = 16
 
@@ -73,9 +79,10 @@ def asks_a_question(text: str) -> bool:
 
 def split_questions(text: str) -> List[str]:
     """The questions of a message, in order, with an opening or closing courtesy as a part of its
-    own; the message itself when it is one question, when a part would be too short to stand
-    alone (fewer than three words) or is not a question, or when there are more than three
-    parts (a long story, better read whole)."""
+    own, and topics or questions joined by a sign or a texting "n" as parts of their own
+    (_joined_parts); the message itself when it is one question, when a part would be too short
+    to stand alone (fewer than three words) or is not a question, or when there would be more
+    than three parts (a long story, better read whole)."""
     if text.startswith("/"):
         return [text]
     opening = _OPENING_COURTESY.match(text)
@@ -84,9 +91,9 @@ def split_questions(text: str) -> List[str]:
     closing = _CLOSING_COURTESY.search(text)
     if closing and closing.start() > 0 and _only_questions(text[: closing.start()]):
         return [*split_questions(text[: closing.start()].strip()), closing.group(1)]
-    joined = _joined_parts(text)
+    joined = [question for part in _joined_parts(text) for question in split_questions(part)]
     if joined:
-        return [question for part in joined for question in split_questions(part)][:MAX_PARTS]
+        return joined if len(joined) <= MAX_PARTS else [text]
     parts = [_LEADING_JOINER.sub("", part.strip(" ,;")) for part in _BOUNDARY.split(text.strip())]
     parts = [part for part in parts if part]
     if (
@@ -99,15 +106,27 @@ def split_questions(text: str) -> List[str]:
 
 
 def _joined_parts(text: str) -> List[str]:
-    """The sides of "+", "&", "plus" or a texting "n" in a short message, when each can stand
-    alone (a question, or a fragment that names something); else nothing."""
-    if len(text.split()) > JOINED_WORDS or not _JOINT.search(text):
+    """The sides of a sign or a texting "n" that can each stand alone (see _FRAGMENT_JOINT), in
+    order; else nothing."""
+    if _TOGETHER.search(text):
         return []
-    sides = _JOINT.split(text.strip())
-    if len(sides) > MAX_PARTS:
-        return []
-    for side in sides:
-        fragment = len(side.split()) <= FRAGMENT_WORDS and _CONTENT_WORD.search(side)
-        if not (fragment or _QUESTION.search(side)):
-            return []
-    return [side.strip(" ,;") for side in sides]
+    fragments = [side.strip(" ,;") for side in _FRAGMENT_JOINT.split(text.strip())]
+    if len(fragments) == 2 and all(map(_is_fragment, fragments)):
+        return fragments
+    questions = [side.strip(" ,;") for side in _QUESTION_JOINT.split(text.strip())]
+    if 2 <= len(questions) <= MAX_PARTS and all(
+        len(side.split()) >= MIN_WORDS and _QUESTION.search(side) for side in questions
+    ):
+        return questions
+    return []
+
+
+def _is_fragment(side: str) -> bool:
+    """A few words that name something, with no person in them and no courtesy ("trust issus")."""
+    return (
+        len(side.split()) <= FRAGMENT_WORDS
+        and _CONTENT_WORD.search(side) is not None
+        and _PERSON.search(side) is None
+        and _COURTESY.fullmatch(side.strip(" !.?,")) is None
+        and _QUESTION.search(side.rstrip("?! ")) is None
+    )

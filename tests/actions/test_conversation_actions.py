@@ -18,7 +18,7 @@ from actions.feedback import ActionAcknowledgeFeedback
 from bot.content.clinic import CLINIC_FILE, load_clinic
 from bot.content.knowledge import knowledge
 from bot.content.responses import render
-from tests.support.action_runner import DOMAIN, responses, run_action, tracker_for
+from tests.support.action_runner import DOMAIN, responses, run_action, texts, tracker_for
 
 CLINIC = load_clinic()
 
@@ -85,6 +85,16 @@ def test_a_message_read_as_either_of_two_intents_with_the_same_answer_gets_that_
             tracker_for("nlu_fallback", entities={"condition": "depression"}), ("ask_depression", 0.35), (second, 0.3)
         )
         assert responses(run_action(ActionAskRephrase(), tracker)[0]) == ["utter_ask_rephrase"]
+
+
+def test_two_declines_naming_a_condition_the_sheet_does_not_name_get_no_answer():
+    # "is it safe for someone with bipolar and depression": the safety or the medical decline.
+    tracker = tracker_for("nlu_fallback", entities={"condition": "bipolar disorder"})
+    tracker.latest_message["entities"].append({"entity": "condition", "value": "depression"})
+    ranked(tracker, ("decline_safety", 0.41), ("decline_medical", 0.38))
+    messages, events = run_action(ActionAskRephrase(), tracker)
+    assert knowledge().topic("depression").answer not in texts(messages)
+    assert events == []
 
 
 def test_are_you_a_doctor_says_no_and_gives_the_care_team():
