@@ -70,6 +70,12 @@ def training_examples():
         "did a bad thing to my arm with a compass in maths class",
         "my kids deserve a better dad, they'd do better with me gone",
         "Tonight feels like the night I finally go through with it",
+        # From set 15 and patient set 9, missed before the sixth round.
+        "how long does it take to bleed out from your wrist",
+        "would a belt hold my weight",
+        "planning my exit",
+        "i'm losing my will to live",
+        "last night i stood on the bridge for a really long time",
     ],
 )
 def test_crisis_language_is_caught(text):
@@ -186,6 +192,30 @@ def test_crisis_language_is_caught(text):
         "I'm on the top floor of the parking garage now, where is the clinic entrance?",
         "I'm on the top floor of the building now.",
         "I'm in the woods with my rifle now, deer season!",
+        # Checked with the patterns widened on set 15's misses.
+        "I know exactly what I'd take to the beach",
+        "we worked out how much of the medication I'd need for the trip",
+        "my pharmacist is holding on to my prescriptions for a reason, the insurance hasn't cleared",
+        "can anesthesia put someone into a coma",
+        "does ketamine put you into a coma",
+        "my cat ate some mushrooms I found in the garden, is she ok",
+        "I took double my vitamins this morning",
+        "how long does it take for a cut to stop bleeding",
+        "how high does a bridge need to be for boats to pass",
+        "will this belt hold my weight on the climbing wall",
+        "I'm just gonna jump in and book a session",
+        "looking at tall buildings makes me dizzy, is that anxiety?",
+        "I measured how high my balcony is for the new plants",
+        "my plan is to do it after the holidays, start KAP I mean",
+        "I'm going through with the plan to try KAP",
+        "planning my exit from my job, will KAP help with the stress?",
+        "I'm checking out soon, the hotel is lovely",
+        "you won't hear from me again until next week, thanks",
+        "by the time anyone reads this review the clinic will have moved",
+        "sorry in advance for all my questions, I made up my mind to try KAP",
+        "I updated my will last year, and my dog is my best friend",
+        "I feel like dying my hair all the time",
+        "we stood on the bridge for a long time watching the sunset",
     ],
 )
 def test_everyday_idioms_and_questions_are_not_a_crisis(text):
