@@ -98,7 +98,8 @@ def test_a_question_the_intent_model_is_sure_of_escapes_a_middling_score_but_not
     story = "my friend says ketamine therapy works for depression. how well does it work?"
     assert guarded(story, 0.75, "ask_effectiveness", 0.95)[0] == "ask_effectiveness"
     # "...last night i stood on the bridge for a really long time..." scored 0.93.
-    assert guarded(story, 0.93, "ask_effectiveness", 0.95) == ("crisis_check", {"checked_question": "ask_effectiveness"})
+    checked = ("crisis_check", {"checked_question": "ask_effectiveness"})
+    assert guarded(story, 0.93, "ask_effectiveness", 0.95) == checked
 
 
 def test_a_check_in_carries_a_question_the_model_read_well_enough_to_answer():
