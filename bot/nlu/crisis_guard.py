@@ -8,9 +8,7 @@ data/safety/crisis_patterns.yml, so that a crisis phrase is never lost to low co
 The learned crisis classifier (bot/nlu/crisis_classifier.py) runs before it and scores each message:
 a score at or above `crisis_threshold` is a crisis too, for the phrasings no pattern foresaw.
 A score at or above `check_threshold` (unless the intent model is at least `sure_of_another`
-sure of another intent: "what do I do now?" after a crisis reply is a request for help; never
-unless at or above `check_regardless`: "...last night i stood on the bridge for a really long
-time... how well does it work?" scored 0.93 and read as a sure question), or the
+sure of another intent: "what do I do now?" after a crisis reply is a request for help), or the
 intent model alone predicting `crisis`, makes the intent `crisis_check`: the bot then gives the
 crisis resources as a careful check-in ("if you are thinking of harming yourself...") rather than
 as the crisis reply. Both learned signals
@@ -58,14 +56,7 @@ from bot.channels.questions import asks_a_question
 from bot.nlu.crisis_classifier import CRISIS_SCORE
 from bot.nlu.crisis_patterns import CrisisSignal, crisis_patterns
 
-THRESHOLDS = (
-    "crisis_threshold",
-    "check_threshold",
-    "sure_of_another",
-    "check_regardless",
-    "named_only_threshold",
-    "answer_with_check_in",
-)
+THRESHOLDS = ("crisis_threshold", "check_threshold", "sure_of_another", "named_only_threshold", "answer_with_check_in")
 # The entity that carries, with the check-in, the question the bot answers after it.
 CHECKED_QUESTION = "checked_question"
 
@@ -104,7 +95,6 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         self.crisis_threshold = float(config["crisis_threshold"])
         self.check_threshold = float(config["check_threshold"])
         self.sure_of_another = float(config["sure_of_another"])
-        self.check_regardless = float(config["check_regardless"])
         self.named_only_threshold = float(config["named_only_threshold"])
         self.answer_with_check_in = float(config["answer_with_check_in"])
 
@@ -130,9 +120,7 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             elif signal is not None:
                 self._set_intent(message, self.intent, 1.0)
                 self._add_entities(message, signal.slot_values())
-            elif score >= self.check_regardless or (
-                score >= self.check_threshold and not self._sure_of_another_intent(message)
-            ):
+            elif score >= self.check_threshold and not self._sure_of_another_intent(message):
                 self._check_in(message, score)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent:
                 self._check_in(message, message.get(INTENT).get(PREDICTED_CONFIDENCE_KEY, 0.0))

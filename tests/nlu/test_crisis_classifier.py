@@ -94,14 +94,6 @@ def test_a_middling_score_gets_the_check_in_and_a_low_one_nothing():
     assert guarded("does ketamine help rumination", 0.1, intent="ask_rumination")[0] == "ask_rumination"
 
 
-def test_a_question_the_intent_model_is_sure_of_escapes_a_middling_score_but_not_a_high_one():
-    story = "my friend says ketamine therapy works for depression. how well does it work?"
-    assert guarded(story, 0.75, "ask_effectiveness", 0.95)[0] == "ask_effectiveness"
-    # "...last night i stood on the bridge for a really long time..." scored 0.93.
-    checked = ("crisis_check", {"checked_question": "ask_effectiveness"})
-    assert guarded(story, 0.93, "ask_effectiveness", 0.95) == checked
-
-
 def test_a_check_in_carries_a_question_the_model_read_well_enough_to_answer():
     question = "I don't trust anyone, not even myself. Can ketamine therapy change that?"
     assert guarded(question, 0.8, "ask_trust", 0.7) == ("crisis_check", {"checked_question": "ask_trust"})
