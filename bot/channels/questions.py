@@ -62,7 +62,6 @@ _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 _PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|our|you|u|ur|your|he|she|him|her|they|them)\b", re.IGNORECASE)
 _TOGETHER = re.compile(r"\b(?:together|combined|interact\w*|same\s+time|vs|versus|or)\b", re.IGNORECASE)
 FRAGMENT_WORDS = 4
-JOINED_WORDS = 16
 
 
 def _only_questions(text: str) -> bool:
