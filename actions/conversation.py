@@ -81,28 +81,10 @@ class ActionExplainAssistant(Action):
         return []
 
 
-def is_a_decline(intent: Text) -> bool:
-    """Whether the intent is a question the sheet does not answer (a `decline_*` kind, or off-topic)."""
-    return intent.startswith("decline_") or intent == "out_of_scope"
-
-
-def decline_question(dispatcher: CollectingDispatcher, tracker: Tracker, intent: Text) -> None:
-    """Declines in words for the kind of question and refers to the care team; for a condition
-    the sheet does not name, says so by name."""
-    if intent.startswith("decline_"):
-        # A kind of question the sheet does not cover, whatever condition it names.
-        utter(dispatcher, f"utter_{intent}", buttons=suggestion_buttons())
-        return
-    unnamed = unnamed_condition(tracker)
-    if unnamed is not None:
-        say_not_in_sheet(dispatcher, unnamed)
-    else:
-        utter(dispatcher, "utter_out_of_scope", buttons=suggestion_buttons())
-
-
 class ActionDeclineOutOfScope(Action):
     """Declines questions the document does not answer, in words for their kind (cost, dosage,
-    safety, ...: the `decline_*` intents), and refers to the care team."""
+    safety, ...: the `decline_*` intents), and refers to the care team; for a condition the sheet
+    does not name, says so by name."""
 
     def name(self) -> Text:
         return "action_decline_out_of_scope"
@@ -110,7 +92,16 @@ class ActionDeclineOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        decline_question(dispatcher, tracker, (tracker.latest_message.get("intent") or {}).get("name") or "")
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        if intent.startswith("decline_"):
+            # A kind of question the sheet does not cover, whatever condition it names.
+            utter(dispatcher, f"utter_{intent}", buttons=suggestion_buttons())
+            return []
+        unnamed = unnamed_condition(tracker)
+        if unnamed is not None:
+            say_not_in_sheet(dispatcher, unnamed)
+        else:
+            utter(dispatcher, "utter_out_of_scope", buttons=suggestion_buttons())
         return []
 
 
