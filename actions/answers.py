@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients import CARD_CHANNELS, RICH_CHANNELS
-from actions.conditions import named_topics, say_not_in_sheet, unnamed_condition
+from actions.conditions import declined_clauses, named_topics, say_not_in_sheet, unnamed_condition
 from actions.feedback import ask_for_feedback
 from actions.suggestions import suggest_topics
 from bot.content.knowledge import Topic, knowledge
@@ -67,7 +67,7 @@ def topics_to_answer(tracker: Tracker, intent: Optional[Text]) -> List[Topic]:
     topic = knowledge().topic_for_intent(intent)
     if unnamed_condition(tracker) is not None:
         # Never an answer read as if it were about the condition the sheet does not name.
-        return named[:MAX_TOPICS]
+        return named_topics(tracker, clauses=False)[:MAX_TOPICS]
     if len(named) >= 2:
         asked = [topic] if topic is not None and topic.key not in GENERAL_TOPICS | AFTER_THE_NAMED_TOPIC else []
         return list(dict.fromkeys(asked + named))[:MAX_TOPICS]
@@ -93,11 +93,17 @@ def one_topic_either_way(tracker: Tracker) -> Optional[Text]:
 
 
 def answer_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, intent: Optional[Text], ask_feedback: bool = True
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    intent: Optional[Text],
+    ask_feedback: bool = True,
+    decline_clauses: bool = True,
 ) -> List[Dict[Text, Any]]:
     """Sends the curated answer to an FAQ intent (or to each topic the question names), with
-    quotes and citations; for a condition the sheet does not name, says so first. Returns the
-    events that keep the topic. No "did this answer your question?" after a crisis check-in."""
+    quotes and citations; for a condition the sheet does not name, says so first; then, unless
+    told not to, declines each clause that asks what the bot declines ("..., and is it on the
+    NHS?"). Returns the events that keep the topic. No "did this answer your question?" after a
+    crisis check-in, and never a decline (to someone in crisis it would read as a refusal)."""
     unnamed = unnamed_condition(tracker)
     if unnamed is not None:
         say_not_in_sheet(dispatcher, unnamed)
@@ -106,11 +112,26 @@ def answer_question(
         if unnamed is None:
             suggest_topics(dispatcher, "utter_ask_rephrase")
         return []
+    declines = declined_clauses(tracker) if decline_clauses else []
+    return send_answers(dispatcher, tracker, topics, declines, ask_feedback)
+
+
+def send_answers(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    topics: List[Topic],
+    declines: List[Text],
+    ask_feedback: bool = True,
+) -> List[Dict[Text, Any]]:
+    """Each topic's answer, quotes and citations, then each decline (`decline_*` intents), the
+    note on one person's prospects, the crisis reminder and the feedback question."""
     for topic in topics:
         dispatcher.utter_message(text=topic.answer)
         send_quotes(dispatcher, tracker, topic)
         if topic.full_references:
             dispatcher.utter_message(text=topic.source_text())
+    for kind in declines:
+        utter(dispatcher, f"utter_{kind}")
     if next(tracker.get_latest_entity_values("person"), None):
         # The sheet's figures describe studies, never one patient's prospects.
         utter(dispatcher, "utter_about_one_person")

@@ -106,7 +106,9 @@ class ActionDeclineOutOfScope(Action):
 
 
 class ActionCrisisSupport(Action):
-    """Gives the crisis resources from clinic.yml, and nothing else."""
+    """Gives the crisis resources from clinic.yml; when only the crisis classifier read a crisis
+    in a message the intent model was sure asks one of the sheet's questions (the crisis guard's
+    `checked_question`), answers it after them, without a decline or the feedback question."""
 
     def name(self) -> Text:
         return "action_crisis_support"
@@ -115,7 +117,10 @@ class ActionCrisisSupport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         utter(dispatcher, "utter_crisis")
-        return []
+        question = next(tracker.get_latest_entity_values("checked_question"), None)
+        if knowledge().topic_for_intent(question) is None:
+            return []
+        return answer_question(dispatcher, tracker, question, ask_feedback=False, decline_clauses=False)
 
 
 class ActionCrisisCheck(Action):
@@ -136,4 +141,4 @@ class ActionCrisisCheck(Action):
             utter(dispatcher, "utter_crisis_check")
             return []
         utter(dispatcher, "utter_crisis_check_before_answer")
-        return answer_question(dispatcher, tracker, question, ask_feedback=False)
+        return answer_question(dispatcher, tracker, question, ask_feedback=False, decline_clauses=False)

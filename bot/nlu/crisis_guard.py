@@ -57,7 +57,7 @@ from bot.nlu.crisis_classifier import CRISIS_SCORE
 from bot.nlu.crisis_patterns import CrisisSignal, crisis_patterns
 
 THRESHOLDS = ("crisis_threshold", "check_threshold", "sure_of_another", "named_only_threshold", "answer_with_check_in")
-# The entity that carries, with the check-in, the question the bot answers after it.
+# The entity that carries, with the check-in or the crisis reply, the question the bot answers after it.
 CHECKED_QUESTION = "checked_question"
 
 
@@ -113,13 +113,14 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             score = message.get(CRISIS_SCORE) or 0.0
             signal = self.patterns.find(text)
-            if signal is None and score >= self.crisis_threshold:
+            # No pattern: only the classifier read a crisis (see _crisis_reply).
+            only_scored = signal is None and score >= self.crisis_threshold
+            if only_scored:
                 signal = self.patterns.subject_of(text)
             if signal is not None and self._a_mention_in_a_frame(signal, text, score):
                 self._check_in(message, 1.0 - score)
             elif signal is not None:
-                self._set_intent(message, self.intent, 1.0)
-                self._add_entities(message, signal.slot_values())
+                self._crisis_reply(message, signal, only_scored)
             elif score >= self.check_threshold and not self._sure_of_another_intent(message):
                 self._check_in(message, score)
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == self.intent:
@@ -136,20 +137,33 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             and self.patterns.in_a_frame(text)
         )
 
+    def _crisis_reply(self, message: Message, signal: CrisisSignal, only_scored: bool) -> None:
+        """Makes the intent `crisis`, with what kind of crisis it is and about whom. When only the
+        classifier read a crisis and the intent model is `sure_of_another` that the message asks
+        one of the sheet's questions, the question goes with it, to be answered after the crisis
+        reply: "how quick will i feel better? the pills took months" is most often a patient's
+        question, and a reply of crisis lines alone leaves it unanswered."""
+        question = self._question_to_answer(message, self.sure_of_another) if only_scored else None
+        self._set_intent(message, self.intent, 1.0)
+        values = signal.slot_values()
+        if question is not None:
+            values[CHECKED_QUESTION] = question
+        self._add_entities(message, values)
+
     def _check_in(self, message: Message, confidence: float) -> None:
         """Makes the intent the check-in, with the question to answer after it, if there is one."""
-        question = self._question_to_answer(message)
+        question = self._question_to_answer(message, self.answer_with_check_in)
         self._set_intent(message, self.check_intent, confidence)
         if question is not None:
             self._add_entities(message, {CHECKED_QUESTION: question})
 
-    def _question_to_answer(self, message: Message) -> Optional[Text]:
-        """The intent of a question the message asks, when the intent model read it with enough
-        confidence to answer it after the check-in."""
+    def _question_to_answer(self, message: Message, confidence: float) -> Optional[Text]:
+        """The intent of a question the message asks, when the intent model read it with at
+        least `confidence`."""
         intent = message.get(INTENT) or {}
         if (
             intent.get(INTENT_NAME_KEY) not in (self.intent, self.check_intent, None)
-            and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= self.answer_with_check_in
+            and intent.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= confidence
             and asks_a_question(message.get(TEXT) or "")
         ):
             return intent[INTENT_NAME_KEY]

@@ -5,18 +5,31 @@ own messages (the development sets of tests/blind/) it was right more often than
 DIETClassifier on the same data, with the fallback threshold chosen for each (see config.yml), and it
 trains in about 35 s instead of about 65 s. `strength` is the logistic regression's C: the less
 regularised, the surer it is of the words it has seen, which the fallback threshold relies on.
+
+A message that joins two topics or questions ("drinking problem and back pain, can it help either",
+"does it reduce anxiety, and is it on the NHS") is one intent to Rasa, and the model's ranking
+gives the second topic little weight. So each clause of a short message is read on its own too,
+and each clause read with at least `clause_confidence` is passed on as a `clause_intent` entity:
+the answer actions (actions/conditions.py) answer every topic and decline every question so named.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -30,6 +43,19 @@ from bot.nlu.ngram_model import NgramModelComponent, code_fingerprint, ngram_cla
 
 # The fewest words of a sentence read on its own (see NgramIntentClassifier._surest_reading).
 SENTENCE_WORDS = 3
+# The entity naming what one clause of a message asks (an intent), and what joins two clauses: a
+# sign, "and", "or", "plus", a texting "n", "also", "both" or "either" (a comma or a full stop does
+# not: "my knee pain is worse alongside the depression, any mention of pain?" asks about pain).
+CLAUSE_INTENT = "clause_intent"
+_JOINT = re.compile(r"\s*(?:[+&/]|\b(?:and|or|plus|n|also|both|either)\b)\s*", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def clause_spans(text: str) -> List[Tuple[int, int]]:
+    """(start, end) of each clause of the text with a word of three letters or more in it."""
+    bounds = [0, *(point for joint in _JOINT.finditer(text) for point in joint.span()), len(text)]
+    spans = list(zip(bounds[::2], bounds[1::2], strict=True))
+    return [(start, end) for start, end in spans if _WORD.search(text[start:end])]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -38,7 +64,7 @@ class NgramIntentClassifier(NgramModelComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"strength": 100.0, "ranking_length": 10}
+        return {"strength": 100.0, "ranking_length": 10, "clause_confidence": 0.7, "clause_max_words": 30}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
@@ -65,7 +91,30 @@ class NgramIntentClassifier(NgramModelComponent, IntentClassifier):
             )[: self.config["ranking_length"]]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            clauses = self._clause_intents(message.get(TEXT) or "")
+            if clauses:
+                message.set(ENTITIES, message.get(ENTITIES, []) + clauses, add_to_output=True)
         return messages
+
+    def _clause_intents(self, text: str) -> List[Dict[Text, Any]]:
+        """A `clause_intent` entity for each clause the model reads with at least
+        `clause_confidence`, when the message has two clauses or more and at most
+        `clause_max_words` words (a long story's clauses are not questions of their own)."""
+        spans = clause_spans(text)
+        if len(spans) < 2 or len(text.split()) > self.config["clause_max_words"]:
+            return []
+        readings = self.classifier.predict_proba([text[start:end] for start, end in spans])
+        return [
+            {
+                ENTITY_ATTRIBUTE_TYPE: CLAUSE_INTENT,
+                ENTITY_ATTRIBUTE_VALUE: str(self.classifier.classes_[reading.argmax()]),
+                ENTITY_ATTRIBUTE_START: start,
+                ENTITY_ATTRIBUTE_END: end,
+                EXTRACTOR: type(self).__name__,
+            }
+            for (start, end), reading in zip(spans, readings, strict=True)
+            if reading.max() >= self.config["clause_confidence"]
+        ]
 
     def _surest_reading(self, text: str) -> "numpy.ndarray":
         """The intent probabilities of the message or of one of its sentences of at least

@@ -208,6 +208,40 @@ def test_a_question_naming_two_topics_gets_its_own_answer_then_each_named_one_in
     assert events == [SlotSet("last_topic", "addiction")]
 
 
+def clauses(tracker, *intents):
+    """The tracker, its latest message's clauses read as `intents` (bot/nlu/intent_classifier.py)."""
+    tracker.latest_message["entities"] = [
+        {"entity": "clause_intent", "value": intent, "start": 10 * index} for index, intent in enumerate(intents)
+    ]
+    return tracker
+
+
+def test_two_clauses_read_as_two_of_the_sheets_questions_get_both_answers_in_order():
+    # "drinking problem and back pain both, can it help either one"
+    tracker = clauses(tracker_for("ask_pain"), "ask_addiction", "ask_pain")
+    messages, events = run_action(ActionAnswerQuestion(), tracker)
+    answers = [t for t in texts(messages) if t in {topic.answer for topic in knowledge().topics.values()}]
+    assert answers == [knowledge().topic(key).answer for key in ("pain", "addiction")]
+    assert events == [SlotSet("last_topic", "addiction")]
+
+
+def test_a_clause_asking_what_the_bot_declines_gets_its_decline_after_the_answer():
+    # "Kindly advise whether KAP reduces anxiety, and whether it is available on the NHS."
+    tracker = clauses(tracker_for("ask_anxiety"), "ask_anxiety", "decline_appointments")
+    messages, _ = run_action(ActionAnswerQuestion(), tracker)
+    assert texts(messages)[0] == knowledge().topic("anxiety").answer
+    assert responses(messages).index("utter_decline_appointments") < responses(messages).index("utter_ask_feedback")
+
+
+def test_next_to_a_condition_the_sheet_does_not_name_a_clause_reading_is_not_answered():
+    # "does it work for OCD and washing hands all day": nothing read as if it were about OCD.
+    tracker = clauses(tracker_for("ask_conditions"), "ask_conditions", "ask_habit_vigilance")
+    tracker.latest_message["entities"].append({"entity": "condition", "value": "obsessive-compulsive disorder"})
+    messages, _ = run_action(ActionAnswerQuestion(), tracker)
+    assert responses(messages)[0] == "utter_condition_not_in_sheet"
+    assert not {topic.answer for topic in knowledge().topics.values()} & set(texts(messages))
+
+
 def test_a_question_about_one_person_ends_by_saying_the_figures_describe_studies_and_refers_to_the_team():
     messages, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness", entities={"person": "my son"}))
     assert texts(messages)[0] == knowledge().topic("effectiveness").answer

@@ -200,6 +200,33 @@ def test_the_check_in_alone_when_what_was_asked_is_not_one_of_the_sheets_questio
     assert responses(messages) == ["utter_crisis_check"]
 
 
+def test_the_crisis_reply_answers_after_it_a_question_the_guard_passed_on():
+    tracker = tracker_for("crisis", entities={"checked_question": "ask_speed"}, slots={"in_crisis": True})
+    messages, events = run_action(ActionCrisisSupport(), tracker)
+    assert responses(messages)[0] == "utter_crisis"
+    assert messages[1]["text"] == knowledge().topic("speed").answer
+    assert "utter_ask_feedback" not in responses(messages)
+    assert {"event": "slot", "name": "last_topic", "value": "speed", "timestamp": None} in events
+
+
+def test_the_crisis_reply_alone_for_a_question_that_is_not_one_of_the_sheets():
+    tracker = tracker_for("crisis", entities={"checked_question": "decline_dosage"}, slots={"in_crisis": True})
+    messages, _ = run_action(ActionCrisisSupport(), tracker)
+    assert responses(messages) == ["utter_crisis"]
+
+
+def test_a_decline_stays_a_decline_whatever_its_clauses_ask():
+    # "I'm 2 years clean from coke and could I get hooked on the ketamine itself?": the addiction
+    # answer after "I can't answer whether ketamine is addictive" would read as an answer to it.
+    tracker = tracker_for("decline_addictive")
+    tracker.latest_message["entities"] = [
+        {"entity": "clause_intent", "value": "ask_addiction", "start": 0},
+        {"entity": "clause_intent", "value": "decline_addictive", "start": 32},
+    ]
+    messages, _ = run_action(ActionDeclineOutOfScope(), tracker)
+    assert responses(messages) == ["utter_decline_addictive"]
+
+
 @pytest.mark.parametrize(
     "slots,opening",
     [

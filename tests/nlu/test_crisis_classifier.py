@@ -89,6 +89,20 @@ def test_a_high_score_is_a_crisis_even_when_no_pattern_matches():
     )
 
 
+def test_a_crisis_only_the_classifier_read_carries_a_question_the_model_is_sure_of():
+    question = "how quick will i feel better? the pills took months"
+    assert guarded(question, 0.99, "ask_speed", 0.95) == (
+        "crisis",
+        {"crisis_subject": "self", "checked_question": "ask_speed"},
+    )
+    # Not when the model is less sure than `sure_of_another`, nor when a pattern matched.
+    assert guarded(question, 0.99, "ask_speed", 0.85) == ("crisis", {"crisis_subject": "self"})
+    assert guarded("i want to kill myself, how fast does it work?", 0.99, "ask_speed", 0.95) == (
+        "crisis",
+        {"crisis_subject": "self"},
+    )
+
+
 def test_a_middling_score_gets_the_check_in_and_a_low_one_nothing():
     assert guarded("the SI is back and louder", 0.7)[0] == "crisis_check"
     assert guarded("does ketamine help rumination", 0.1, intent="ask_rumination")[0] == "ask_rumination"

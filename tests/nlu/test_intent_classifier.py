@@ -52,3 +52,25 @@ def test_the_ranking_starts_with_the_intent_and_is_sorted_by_confidence(trained)
 
 def test_an_empty_message_still_gets_an_intent_and_no_error(trained):
     assert predicted(trained, "")[0]["name"] in EXAMPLES
+
+
+def clause_intents(classifier, text):
+    (message,) = classifier.process([Message(data={"text": text})])
+    return [
+        (text[e["start"] : e["end"]], e["value"]) for e in message.get("entities", []) if e["entity"] == "clause_intent"
+    ]
+
+
+def test_each_clause_of_a_short_message_is_read_on_its_own(trained):
+    assert clause_intents(trained, "low mood and sadness + insurance cost?") == [
+        ("low mood", "ask_depression"),
+        ("sadness", "ask_depression"),
+        ("insurance cost?", "decline_cost"),
+    ]
+
+
+def test_a_message_of_one_clause_or_a_long_story_gets_no_clause_reading(trained):
+    assert clause_intents(trained, "does it calm anxiety") == []
+    story = "my anxiety is bad, " + "and I worry all day " * 8 + "and how much does it cost"
+    assert len(story.split()) > component_config(NgramIntentClassifier)["clause_max_words"]
+    assert clause_intents(trained, story) == []
