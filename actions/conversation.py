@@ -9,9 +9,10 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import answer_question, one_topic_either_way
+from actions.answers import MAX_TOPICS, answer_question, one_topic_either_way, send_answers
 from actions.conditions import named_topics, say_not_in_sheet, unnamed_condition
 from actions.suggestions import suggest_topics, suggestion_buttons
+from bot.channels.questions import asks_a_question
 from bot.content.knowledge import knowledge
 from bot.content.responses import utter
 
@@ -125,9 +126,10 @@ class ActionCrisisSupport(Action):
 
 class ActionCrisisCheck(Action):
     """Gives the crisis resources as a check-in, when only the model saw a crisis; when the
-    message also asked one of the sheet's questions (the crisis guard's `checked_question`),
-    answers it after the check-in, so that a patient who only sounded distressed is not left
-    with "I'm not sure I understood". Never a decline after a check-in: to someone in crisis,
+    message also asked one of the sheet's questions (the crisis guard's `checked_question`), or
+    asked a question that names the sheet's topics ("meth. 6 years. does this work for
+    addiction?"), answers it after the check-in, so that a patient who only sounded distressed is
+    not left with "I'm not sure I understood". Never a decline after a check-in: to someone in crisis,
     "I can't help with that here" would read as a refusal."""
 
     def name(self) -> Text:
@@ -137,8 +139,13 @@ class ActionCrisisCheck(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         question = next(tracker.get_latest_entity_values("checked_question"), None)
-        if knowledge().topic_for_intent(question) is None:
+        asked = knowledge().topic_for_intent(question) is not None
+        named = [] if asked or not asks_a_question(tracker.latest_message.get("text") or "") else named_topics(tracker)
+        if not asked and not named:
             utter(dispatcher, "utter_crisis_check")
             return []
         utter(dispatcher, "utter_crisis_check_before_answer")
+        if not asked:
+            # The model was unsure what was asked, but the question names the sheet's topics.
+            return send_answers(dispatcher, tracker, named[:MAX_TOPICS], [], ask_feedback=False)
         return answer_question(dispatcher, tracker, question, ask_feedback=False, decline_clauses=False)

@@ -200,6 +200,19 @@ def test_the_check_in_alone_when_what_was_asked_is_not_one_of_the_sheets_questio
     assert responses(messages) == ["utter_crisis_check"]
 
 
+def test_the_check_in_answers_a_question_that_names_one_of_the_sheets_topics():
+    tracker = tracker_for("crisis_check", text="meth. 6 years. does this work for addiction?")
+    tracker.latest_message["entities"] = [{"entity": "condition", "value": "addiction", "start": 34}]
+    messages, _ = run_action(ActionCrisisCheck(), tracker)
+    assert responses(messages)[0] == "utter_crisis_check_before_answer"
+    assert messages[1]["text"] == knowledge().topic("addiction").answer
+    # Not when nothing was asked: a story that names a topic is no question.
+    tracker = tracker_for("crisis_check", text="meth. 6 years. addiction ruins everything")
+    tracker.latest_message["entities"] = [{"entity": "condition", "value": "addiction", "start": 15}]
+    messages, _ = run_action(ActionCrisisCheck(), tracker)
+    assert responses(messages) == ["utter_crisis_check"]
+
+
 def test_the_crisis_reply_answers_after_it_a_question_the_guard_passed_on():
     tracker = tracker_for("crisis", entities={"checked_question": "ask_speed"}, slots={"in_crisis": True})
     messages, events = run_action(ActionCrisisSupport(), tracker)
