@@ -128,14 +128,10 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         return messages
 
     def _a_mention_in_a_frame(self, signal: CrisisSignal, text: str, score: float) -> bool:
-        """Whether the message only names the subject (never of the writer, never a poisoning),
-        in a professional, academic or fictional frame, and scores unlike a crisis."""
-        return (
-            signal.named_only
-            and not signal.poisoning
-            and score < self.named_only_threshold
-            and self.patterns.in_a_frame(text)
-        )
+        """Whether the message only names the subject (never of the writer; an overdose too: "a
+        pharmacist's leaflet on paracetamol overdose"), in a professional, academic or fictional
+        frame, and scores unlike a crisis."""
+        return signal.named_only and score < self.named_only_threshold and self.patterns.in_a_frame(text)
 
     def _crisis_reply(self, message: Message, signal: CrisisSignal, only_scored: bool) -> None:
         """Makes the intent `crisis`, with what kind of crisis it is and about whom. When only the

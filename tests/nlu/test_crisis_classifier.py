@@ -189,6 +189,23 @@ def test_a_professional_who_names_the_subject_far_from_themself_gets_the_check_i
     assert guarded_pattern(registrar, 0.05) == "crisis_check"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Critical care nurse here: how do you manage an overdose in the waiting room?",
+        "I'm a second year pharmacy student revising paracetamol overdose for an exam",
+        "Clinical pharmacology revision: why is flumazenil risky after a benzodiazepine overdose?",
+        "For a public health project: which datasets record suicide among farmers?",
+        "I teach a sixth-form class on mental health; can you suggest readings on self-harm?",
+        "Which film ends with the suicide of both lovers? A quiz question.",
+    ],
+)
+def test_a_mention_in_a_professional_academic_or_fictional_frame_gets_the_check_in(text):
+    """Found on set 17 (then a development set): most of its false alarms were such mentions,
+    an overdose among them."""
+    assert guarded_pattern(text, 0.05) == "crisis_check"
+
+
 def test_text_without_words_is_not_scored(trained):
     for text in (".", "?!.", "1.", "🙂"):
         assert scored(trained, text) == 0.0

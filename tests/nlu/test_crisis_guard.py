@@ -360,3 +360,40 @@ def test_a_broken_pattern_is_reported_by_name(tmp_path):
     bad.write_text("crisis:\n  - {catches: x, regex: '(unclosed'}\nsubjects: {self: i, someone_else: he}\n", "utf-8")
     with pytest.raises(ValueError, match="unclosed"):
         CrisisPatterns.load(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ya no quiero vivir, estoy cansada de todo",
+        "me quiero morir esta noche",
+        "mi novio dice que se quiere matar",
+        "tomé todas mis pastillas hace una hora",
+        "não quero mais viver, ninguém se importa",
+        "je n'ai plus envie de rien, je veux mourir",
+        "manchmal will ich mich umbringen",
+        "stasera voglio farla finita",
+        "ayoko na mabuhay",
+        "bas ab jeena nahi chahta",
+        "chcę umrzeć",
+        "我真的想死",
+    ],
+)
+def test_crisis_language_in_other_languages_is_caught(text):
+    assert PATTERNS.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no quiero vivir con esta ansiedad, la ketamina ayuda?",
+        "quiero saber cuánto cuesta una sesión",
+        "não quero viver com dor crônica, isso ajuda?",
+        "je veux savoir si ça marche pour la dépression",
+        "ich will wissen, ob es bei Angst hilft",
+        "voglio sapere se funziona",
+        "matar el tiempo en la sala de espera",
+    ],
+)
+def test_everyday_questions_in_other_languages_are_not_a_crisis(text):
+    assert PATTERNS.find(text) is None
