@@ -70,7 +70,8 @@ def topics_to_answer(tracker: Tracker, intent: Optional[Text]) -> List[Topic]:
         return named_topics(tracker, clauses=False)[:MAX_TOPICS]
     if len(named) >= 2:
         asked = [topic] if topic is not None and topic.key not in GENERAL_TOPICS | AFTER_THE_NAMED_TOPIC else []
-        return list(dict.fromkeys(asked + named))[:MAX_TOPICS]
+        general = [t for t in named if t.key in AFTER_THE_NAMED_TOPIC]
+        return list(dict.fromkeys(asked + [t for t in named if t not in general] + general))[:MAX_TOPICS]
     if topic is not None and topic.key in GENERAL_TOPICS:
         return named or [topic]
     if topic is not None and topic.key in AFTER_THE_NAMED_TOPIC:
@@ -96,14 +97,14 @@ def answer_question(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
     intent: Optional[Text],
-    ask_feedback: bool = True,
-    decline_clauses: bool = True,
+    after_crisis_resources: bool = False,
 ) -> List[Dict[Text, Any]]:
     """Sends the curated answer to an FAQ intent (or to each topic the question names), with
-    quotes and citations; for a condition the sheet does not name, says so first; then, unless
-    told not to, declines each clause that asks what the bot declines ("..., and is it on the
-    NHS?"). Returns the events that keep the topic. No "did this answer your question?" after a
-    crisis check-in, and never a decline (to someone in crisis it would read as a refusal)."""
+    quotes and citations; for a condition the sheet does not name, says so first; then declines
+    each clause that asks what the bot declines ("... and is it on the NHS?"), never in a
+    conversation that has had a crisis reply or a check-in (to someone in crisis a decline reads
+    as a refusal). Returns the events that keep the topic. Right after the crisis resources
+    (`after_crisis_resources`), no reminder of them and no "did this answer your question?"."""
     unnamed = unnamed_condition(tracker)
     if unnamed is not None:
         say_not_in_sheet(dispatcher, unnamed)
@@ -112,8 +113,9 @@ def answer_question(
         if unnamed is None:
             suggest_topics(dispatcher, "utter_ask_rephrase")
         return []
-    declines = declined_clauses(tracker) if decline_clauses else []
-    return send_answers(dispatcher, tracker, topics, declines, ask_feedback)
+    in_crisis = after_crisis_resources or tracker.get_slot("in_crisis") or tracker.get_slot("checked_in")
+    declines = [] if in_crisis else declined_clauses(tracker)
+    return send_answers(dispatcher, tracker, topics, declines, after_crisis_resources)
 
 
 def send_answers(
@@ -121,10 +123,11 @@ def send_answers(
     tracker: Tracker,
     topics: List[Topic],
     declines: List[Text],
-    ask_feedback: bool = True,
+    after_crisis_resources: bool = False,
 ) -> List[Dict[Text, Any]]:
     """Each topic's answer, quotes and citations, then each decline (`decline_*` intents), the
-    note on one person's prospects, the crisis reminder and the feedback question."""
+    note on one person's prospects and, unless they follow the crisis resources, the crisis
+    reminder and the feedback question."""
     for topic in topics:
         dispatcher.utter_message(text=topic.answer)
         send_quotes(dispatcher, tracker, topic)
@@ -135,8 +138,8 @@ def send_answers(
     if next(tracker.get_latest_entity_values("person"), None):
         # The sheet's figures describe studies, never one patient's prospects.
         utter(dispatcher, "utter_about_one_person")
-    remind_of_crisis_resources(dispatcher, tracker)
-    if ask_feedback:
+    if not after_crisis_resources:
+        remind_of_crisis_resources(dispatcher, tracker)
         ask_for_feedback(dispatcher, tracker, topics[-1].key)
     return [SlotSet("last_topic", topics[-1].key)]
 

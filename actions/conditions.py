@@ -7,9 +7,9 @@ mention it", never the "conditions studied" answer that opens with "very effecti
 disorders". The sheet's other topics, as patients name them, are the `topic` entity
 (data/nlu/topics_named.yml), so that "rumination + trust issues?" gets both answers; so are the
 clauses the intent model read as one of the sheet's questions (the `clause_intent` entity of
-bot/nlu/intent_classifier.py: "drinking problem and back pain, either?"), but next to a condition
-the sheet does not name; and a clause read as a kind of question the bot declines ("... and is it
-on the NHS?") is declined after the answers.
+bot/nlu/intent_classifier.py: "drinking problem and back pain, either?"), except next to a
+condition the sheet does not name; and a clause read as a kind of question the bot declines ("...
+and is it on the NHS?") is declined after the answers.
 """
 
 from typing import List, Optional, Text
@@ -18,11 +18,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content.knowledge import Topic, knowledge
-from bot.content.responses import utter
+from bot.content.responses import responses, utter
 
 TOPIC_ENTITIES = ("condition", "topic")
 # What a clause of the message asks, as the intent model read it (bot/nlu/intent_classifier.py).
 CLAUSE = "clause_intent"
+# The declines of a kind of question (utter_decline_* in domain.yml).
+DECLINES = frozenset(name for name in responses() if name.startswith("utter_decline_"))
 
 
 def named_conditions(tracker: Tracker) -> List[Text]:
@@ -61,9 +63,9 @@ def _clause_intents(tracker: Tracker) -> List[Text]:
 
 
 def declined_clauses(tracker: Tracker) -> List[Text]:
-    """The kinds of question the bot declines (`decline_*` intents) that clauses of the latest
-    message ask."""
-    return [intent for intent in _clause_intents(tracker) if intent.startswith("decline_")]
+    """The kinds of question the bot declines (the `decline_*` intents, each with its response)
+    that clauses of the latest message ask."""
+    return [intent for intent in _clause_intents(tracker) if f"utter_{intent}" in DECLINES]
 
 
 def say_not_in_sheet(dispatcher: CollectingDispatcher, condition: Text) -> None:

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import MAX_TOPICS, answer_question, one_topic_either_way, send_answers
+from actions.answers import answer_question, one_topic_either_way
 from actions.conditions import named_topics, say_not_in_sheet, unnamed_condition
 from actions.suggestions import suggest_topics, suggestion_buttons
 from bot.channels.questions import asks_a_question
@@ -121,7 +121,7 @@ class ActionCrisisSupport(Action):
         question = next(tracker.get_latest_entity_values("checked_question"), None)
         if knowledge().topic_for_intent(question) is None:
             return []
-        return answer_question(dispatcher, tracker, question, ask_feedback=False, decline_clauses=False)
+        return answer_question(dispatcher, tracker, question, after_crisis_resources=True)
 
 
 class ActionCrisisCheck(Action):
@@ -140,12 +140,13 @@ class ActionCrisisCheck(Action):
     ) -> List[Dict[Text, Any]]:
         question = next(tracker.get_latest_entity_values("checked_question"), None)
         asked = knowledge().topic_for_intent(question) is not None
-        named = [] if asked or not asks_a_question(tracker.latest_message.get("text") or "") else named_topics(tracker)
-        if not asked and not named:
+        if not asked and asks_a_question(tracker.latest_message.get("text") or ""):
+            # The model was unsure what was asked, but the question may name the sheet's topics.
+            named = [] if unnamed_condition(tracker) is not None else named_topics(tracker)
+            question = named[0].intent if len(named) == 1 else None
+            asked = bool(named)
+        if not asked:
             utter(dispatcher, "utter_crisis_check")
             return []
         utter(dispatcher, "utter_crisis_check_before_answer")
-        if not asked:
-            # The model was unsure what was asked, but the question names the sheet's topics.
-            return send_answers(dispatcher, tracker, named[:MAX_TOPICS], [], ask_feedback=False)
-        return answer_question(dispatcher, tracker, question, ask_feedback=False, decline_clauses=False)
+        return answer_question(dispatcher, tracker, question, after_crisis_resources=True)

@@ -18,7 +18,9 @@ without telling everyone else that they are in danger. When the message also ask
 that the intent model read with at least `answer_with_check_in` confidence, the guard passes that
 intent on as the `checked_question` entity, and the bot answers it after the check-in when it is
 one of the sheet's questions: a patient who sounded distressed and asked how fast KAP works gets
-the resources and the answer, not "I'm not sure I understood". A message whose only patterns name the
+the resources and the answer, not "I'm not sure I understood". So it does after a crisis reply
+that only the classifier gave, when the intent model is `sure_of_another` of the question. A
+message whose only patterns name the
 subject (`mention` in the patterns file), set in a professional, academic or fictional frame (a
 nurse asking about suicide risk screening, a student's essay on Durkheim), gets the check-in too
 when its score is below `named_only_threshold`.
@@ -128,10 +130,15 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         return messages
 
     def _a_mention_in_a_frame(self, signal: CrisisSignal, text: str, score: float) -> bool:
-        """Whether the message only names the subject (never of the writer; an overdose too: "a
-        pharmacist's leaflet on paracetamol overdose"), in a professional, academic or fictional
-        frame, and scores unlike a crisis."""
-        return signal.named_only and score < self.named_only_threshold and self.patterns.in_a_frame(text)
+        """Whether the message only names the subject (never of the writer, never an overdose or a
+        poisoning, whose reply says to call Poison Control now), in a professional, academic or
+        fictional frame, and scores unlike a crisis."""
+        return (
+            signal.named_only
+            and not signal.poisoning
+            and score < self.named_only_threshold
+            and self.patterns.in_a_frame(text)
+        )
 
     def _crisis_reply(self, message: Message, signal: CrisisSignal, only_scored: bool) -> None:
         """Makes the intent `crisis`, with what kind of crisis it is and about whom. When only the

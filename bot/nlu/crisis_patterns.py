@@ -110,12 +110,14 @@ class CrisisPatterns:
         return CrisisSignal(poisoning=False, someone_else=subjects.count(SOMEONE_ELSE) > subjects.count(SELF))
 
     def _writer_in_sentence(self, flat: str, match: "re.Match[str]") -> bool:
-        """Whether the writer (I, me, myself, my) is in the phrase's sentence, before or in it,
-        other than in a professional, academic or fictional frame: "as a teacher I have to admit
-        suicide seems like the answer" and "I'm a student, since my mum died the self harm is back"
-        are the writer's, "I'm a registrar writing a review on ketamine and suicidal ideation" is not."""
+        """Whether the writer (I, me, myself, my) is anywhere in the phrase's sentence, other than
+        in a professional, academic or fictional frame: "as a teacher I have to admit suicide
+        seems like the answer", "I'm a student, since my mum died the self harm is back" and
+        "Nurse here. Accidentally overdosed on my meds" are the writer's, "I'm a registrar writing
+        a review on ketamine and suicidal ideation" is not."""
         sentence_start = max(flat.rfind(mark, 0, match.start()) for mark in ".!?;\n") + 1
-        sentence = self.frames.sub(" ", flat[sentence_start : match.end()])
+        ends = [end for end in (flat.find(mark, match.end()) for mark in ".!?;\n") if end != -1]
+        sentence = self.frames.sub(" ", flat[sentence_start : min(ends, default=len(flat))])
         return self.self_subject.search(sentence) is not None or _MY.search(sentence) is not None
 
     def _about_someone_else(self, flat: str, match: "re.Match[str]") -> bool:

@@ -233,6 +233,21 @@ def test_a_clause_asking_what_the_bot_declines_gets_its_decline_after_the_answer
     assert responses(messages).index("utter_decline_appointments") < responses(messages).index("utter_ask_feedback")
 
 
+def test_after_a_crisis_reply_or_a_check_in_a_clause_is_never_declined():
+    for slot in ("in_crisis", "checked_in"):
+        tracker = clauses(tracker_for("ask_depression", slots={slot: True}), "ask_depression", "decline_safety")
+        messages, _ = run_action(ActionAnswerQuestion(), tracker)
+        assert "utter_decline_safety" not in responses(messages)
+
+
+def test_a_general_question_read_in_a_clause_comes_after_the_named_topic():
+    # "success rate and depression?"
+    tracker = clauses(tracker_for("ask_effectiveness"), "ask_effectiveness", "ask_depression")
+    messages, _ = run_action(ActionAnswerQuestion(), tracker)
+    answers = [t for t in texts(messages) if t in {topic.answer for topic in knowledge().topics.values()}]
+    assert answers == [knowledge().topic(key).answer for key in ("depression", "effectiveness")]
+
+
 def test_next_to_a_condition_the_sheet_does_not_name_a_clause_reading_is_not_answered():
     # "does it work for OCD and washing hands all day": nothing read as if it were about OCD.
     tracker = clauses(tracker_for("ask_conditions"), "ask_conditions", "ask_habit_vigilance")

