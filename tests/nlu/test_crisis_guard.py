@@ -399,3 +399,35 @@ def test_crisis_language_in_other_languages_is_caught(text):
 )
 def test_everyday_questions_in_other_languages_are_not_a_crisis(text):
     assert PATTERNS.find(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本当に死にたいです",
+        "요즘 너무 죽고 싶어요",
+        "tôi muốn chết lắm rồi",
+        "artık ölmek istiyorum",
+        "ik wil niet meer leven",
+        "मैं मरना चाहता हूँ",
+        "gusto ko nang mamatay talaga",
+        "on chce się zabić, co robić",
+        "mi hermana dice que quiere matarse",
+        "my roommate took a bunch of pills and i cant wake her up",
+    ],
+)
+def test_crisis_language_in_more_languages_and_an_unwakeable_friend_are_caught(text):
+    assert PATTERNS.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ketamin terapisi depresyon için işe yarıyor mu?",
+        "is KAP goed voor angst?",
+        "I can't wake him up for school in the mornings, he's a teenager",
+        "liệu pháp ketamine có giúp giảm lo âu không?",
+    ],
+)
+def test_questions_in_more_languages_and_sleepy_teenagers_are_not_a_crisis(text):
+    assert PATTERNS.find(text) is None
