@@ -181,6 +181,8 @@ def test_at_most_one_percent_of_held_out_harmless_messages_get_the_crisis_reply(
         (("15",), 0.99, 0.995, 0.03),
         (("16",), 0.93, 0.975, 0.03),
         (("17",), 0.86, 0.92, 0.06),
+        (("18",), 0.92, 0.95, 0.05),
+        (("19",), 0.94, 0.99, 0.06),
     ],
 )
 def test_the_development_sets_keep_the_figures_they_were_tuned_to(
@@ -191,7 +193,9 @@ def test_the_development_sets_keep_the_figures_they_were_tuned_to(
     widened the patterns again, and the fifth round widened them on the misses of all of them
     (tests/safety/dev/): a change that loses what they gained fails here. Set 16, fresh until
     2026-12-07, keeps what it gave after that day's changes (93.9 %, 97.8 %, 2.5 %), and set 17,
-    fresh that day, what it gave after the changes made on its misses (86.2 %, 92.4 %, 5.9 %).
+    fresh that day, what it gave after the changes made on its misses (86.2 %, 92.4 %, 5.9 %);
+    sets 18 and 19 what they gave after the patterns were widened to more languages (92.2 %,
+    95.4 %, 4.7 %; 94.4 %, 99.1 %, 6.0 %).
     The false alarms allowed on sets 13 and 14 went from 1 % to 1.5 % when the crisis threshold was
     chosen again after the
     classifier's examples grew (2026-12-07: 0.92, at which set 13 gives 99.1 % and 1.2 %, set 14
