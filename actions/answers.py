@@ -114,26 +114,12 @@ def answer_question(
             suggest_topics(dispatcher, "utter_ask_rephrase")
         return []
     in_crisis = after_crisis_resources or tracker.get_slot("in_crisis") or tracker.get_slot("checked_in")
-    declines = [] if in_crisis else declined_clauses(tracker)
-    return send_answers(dispatcher, tracker, topics, declines, after_crisis_resources)
-
-
-def send_answers(
-    dispatcher: CollectingDispatcher,
-    tracker: Tracker,
-    topics: List[Topic],
-    declines: List[Text],
-    after_crisis_resources: bool = False,
-) -> List[Dict[Text, Any]]:
-    """Each topic's answer, quotes and citations, then each decline (`decline_*` intents), the
-    note on one person's prospects and, unless they follow the crisis resources, the crisis
-    reminder and the feedback question."""
     for topic in topics:
         dispatcher.utter_message(text=topic.answer)
         send_quotes(dispatcher, tracker, topic)
         if topic.full_references:
             dispatcher.utter_message(text=topic.source_text())
-    for kind in declines:
+    for kind in [] if in_crisis else declined_clauses(tracker):
         utter(dispatcher, f"utter_{kind}")
     if next(tracker.get_latest_entity_values("person"), None):
         # The sheet's figures describe studies, never one patient's prospects.

@@ -20,10 +20,9 @@ intent on as the `checked_question` entity, and the bot answers it after the che
 one of the sheet's questions: a patient who sounded distressed and asked how fast KAP works gets
 the resources and the answer, not "I'm not sure I understood". So it does after a crisis reply
 that only the classifier gave, when the intent model is `sure_of_another` of the question. A
-message whose only patterns name the
-subject (`mention` in the patterns file), set in a professional, academic or fictional frame (a
-nurse asking about suicide risk screening, a student's essay on Durkheim), gets the check-in too
-when its score is below `named_only_threshold`.
+message whose only patterns name the subject (`mention` in the patterns file), set in a
+professional, academic or fictional frame (a nurse asking about suicide risk screening, a
+student's essay on Durkheim), gets the check-in too when its score is below `named_only_threshold`.
 
 It also tells the dialogue what kind of crisis it is, as entities that fill slots: `crisis_kind`
 ("poisoning" for an overdose or a poisoning) and `crisis_subject` ("self" or "someone_else"),
