@@ -22,7 +22,9 @@ the resources and the answer, not "I'm not sure I understood". So it does after 
 that only the classifier gave, when the intent model is `sure_of_another` of the question. A
 message whose only patterns name the subject (`mention` in the patterns file), set in a
 professional, academic or fictional frame (a nurse asking about suicide risk screening, a
-student's essay on Durkheim), gets the check-in too when its score is below `named_only_threshold`.
+student's essay on Durkheim), gets the check-in too when its score is below `named_only_threshold`;
+so does a crisis told as a past episode that is over ("I was suicidal ten years ago, I'm doing
+well now"), when its score is below `crisis_threshold`.
 
 It also tells the dialogue what kind of crisis it is, as entities that fill slots: `crisis_kind`
 ("poisoning" for an overdose or a poisoning) and `crisis_subject` ("self" or "someone_else"),
@@ -119,6 +121,8 @@ class CrisisGuard(GraphComponent, IntentClassifier):
             if only_scored:
                 signal = self.patterns.subject_of(text)
             if signal is not None and self._a_mention_in_a_frame(signal, text, score):
+                self._check_in(message, 1.0 - score)
+            elif signal is not None and signal.in_the_past and score < self.crisis_threshold:
                 self._check_in(message, 1.0 - score)
             elif signal is not None:
                 self._crisis_reply(message, signal, only_scored)

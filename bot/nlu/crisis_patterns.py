@@ -33,6 +33,8 @@ class CrisisSignal:
     # Only patterns that name the subject matched (`mention: true` in the file), and the writer
     # is not in the sentence of any of them, but for a frame ("I'm a nurse"): "I feel suicidal".
     named_only: bool = False
+    # Every phrase is told as a past episode that the message says is over (`history` in the file).
+    in_the_past: bool = False
 
     def slot_values(self) -> Dict[str, str]:
         """The values of the crisis slots (domain.yml) this signal fills; no poisoning, no kind."""
@@ -59,6 +61,7 @@ class CrisisPatterns:
     self_subject: Pattern[str]
     someone_else_subject: Pattern[str]
     frames: Pattern[str]
+    history: Dict[str, Pattern[str]]
     sources: Dict[str, Any]
 
     @classmethod
@@ -79,6 +82,7 @@ class CrisisPatterns:
             self_subject=compiled(raw["subjects"][SELF]),
             someone_else_subject=compiled(raw["subjects"][SOMEONE_ELSE]),
             frames=compiled(raw["frames"]),
+            history={name: compiled(raw["history"][name]) for name in ("past", "over", "back")},
             sources=raw,
         )
 
@@ -97,6 +101,7 @@ class CrisisPatterns:
             poisoning=any(kind == POISONING for _, kind, _ in matches),
             someone_else=all(self._about_someone_else(flat, match) for match, _, _ in matches),
             named_only=all(mention and not self._writer_in_sentence(flat, match) for match, _, mention in matches),
+            in_the_past=self._told_as_past(flat, [match for match, _, _ in matches]),
         )
 
     def in_a_frame(self, text: str) -> bool:
@@ -109,15 +114,23 @@ class CrisisPatterns:
         subjects = [who for who, _ in self._subjects(normalise(text))]
         return CrisisSignal(poisoning=False, someone_else=subjects.count(SOMEONE_ELSE) > subjects.count(SELF))
 
+    def _told_as_past(self, flat: str, matches: List["re.Match[str]"]) -> bool:
+        """Whether every phrase has a past marker in its sentence ("when I was 17", "ten years
+        ago"), the message says the episode is over ("I'm doing well now") and nothing says it
+        is back ("again", "lately", "tonight")."""
+        return (
+            all(self.history["past"].search(_sentence(flat, match)) for match in matches)
+            and self.history["over"].search(flat) is not None
+            and self.history["back"].search(flat) is None
+        )
+
     def _writer_in_sentence(self, flat: str, match: "re.Match[str]") -> bool:
         """Whether the writer (I, me, myself, my) is anywhere in the phrase's sentence, other than
         in a professional, academic or fictional frame: "as a teacher I have to admit suicide
         seems like the answer", "I'm a student, since my mum died the self harm is back" and
         "Nurse here. Accidentally overdosed on my meds" are the writer's, "I'm a registrar writing
         a review on ketamine and suicidal ideation" is not."""
-        sentence_start = max(flat.rfind(mark, 0, match.start()) for mark in ".!?;\n") + 1
-        ends = [end for end in (flat.find(mark, match.end()) for mark in ".!?;\n") if end != -1]
-        sentence = self.frames.sub(" ", flat[sentence_start : min(ends, default=len(flat))])
+        sentence = self.frames.sub(" ", _sentence(flat, match))
         return self.self_subject.search(sentence) is not None or _MY.search(sentence) is not None
 
     def _about_someone_else(self, flat: str, match: "re.Match[str]") -> bool:
@@ -139,6 +152,13 @@ class CrisisPatterns:
     def for_browser(self) -> Dict[str, List[str]]:
         """The regular expressions as text, for the widget (JavaScript, case-insensitive)."""
         return {"crisis": [entry["regex"] for entry in self.sources["crisis"]]}
+
+
+def _sentence(flat: str, match: "re.Match[str]") -> str:
+    """The sentence of the message in which a phrase was found."""
+    start = max(flat.rfind(mark, 0, match.start()) for mark in ".!?;\n") + 1
+    ends = [end for end in (flat.find(mark, match.end()) for mark in ".!?;\n") if end != -1]
+    return flat[start : min(ends, default=len(flat))]
 
 
 @functools.lru_cache(maxsize=None)

@@ -23,7 +23,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
+from bot.nlu import spelling
 from bot.nlu.crisis_patterns import normalise
+from bot.nlu.spelling import SpellingCorrector
 
 MODEL_FILE = "classifier.joblib"
 # Where one sentence ends and the next begins (the punctuation is kept with its sentence).
@@ -44,10 +46,12 @@ def _has_words(text: str) -> bool:
 
 
 def ngram_classifier(strength: float, class_weight: Optional[str] = None) -> Pipeline:
-    """Word 1-2-grams and character 2-5-grams (those in at least two examples), weighted by
+    """Misspelt words corrected to the training words they most likely are (bot/nlu/spelling.py),
+    then word 1-2-grams and character 2-5-grams (those in at least two examples), weighted by
     tf-idf, into a logistic regression whose inverse regularisation is `strength` (scikit-learn's C)."""
     return Pipeline(
         [
+            ("spelling", SpellingCorrector()),
             (
                 "features",
                 make_union(
@@ -117,12 +121,12 @@ class NgramModelComponent(GraphComponent):
 
 
 def code_fingerprint(*files: Path) -> "hashlib._Hash":
-    """A digest of the given files, this module, the text normalisation's module and
-    scikit-learn's version: Rasa fingerprints the
+    """A digest of the given files, this module, the text normalisation's and the spelling
+    corrector's modules and scikit-learn's version: Rasa fingerprints the
     NLU data it hands a component and its class, not a file it reads or the functions it calls,
     so a component adds this to retrain when any of them changes."""
     digest = hashlib.sha256()
-    for path in (*files, Path(__file__), Path(normalise.__code__.co_filename)):
+    for path in (*files, Path(__file__), Path(normalise.__code__.co_filename), Path(spelling.__file__)):
         digest.update(path.read_bytes())
     digest.update(sklearn.__version__.encode())
     return digest

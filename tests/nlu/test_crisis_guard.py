@@ -431,3 +431,99 @@ def test_crisis_language_in_more_languages_and_an_unwakeable_friend_are_caught(t
 )
 def test_questions_in_more_languages_and_sleepy_teenagers_are_not_a_crisis(text):
     assert PATTERNS.find(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The words of each language rather than one phrasing (widened on sets 20 and 21).
+        "creo que voy a morir esta noche, ya no aguanto",
+        "mi hermano se va a matar, ayuda",
+        "quería saber cuántas pastillas son una dosis letal",
+        "tenho vontade de me cortar de novo",
+        "mon frère a avalé toute la boîte de cachets",
+        "j'ai écrit une lettre d'adieu à ma fille",
+        "Ich habe heute wieder an Selbstmord gedacht",
+        "ab welcher Menge ist Ketamin tödlich",
+        "я хочу убить себя",
+        "他吃了很多安眠药，叫不醒",
+        "自分を傷つけたい、リスカが止まらない",
+        "mwen vle mouri",
+        "nataka kufa leo",
+        "به خودکشی فکر می‌کنم",
+        # English slang and hints.
+        "gonna rope tonight",
+        "just want to go to sleep forever and not deal with any of it",
+        "switching off for good tonight",
+        "if I take the whole bottle at once will it kill me",
+        "how do I hide my cuts in PE",
+        "my sister passed out after using and won't respond",
+        "took way more than my dose and my chest hurts",
+        "they'd be better off with the life insurance than with me",
+        "i keep thinking about crashing my car into the barrier",
+        "this is my last post, love you all",
+        "i w4nt t0 d13",
+    ],
+)
+def test_crisis_words_in_other_languages_slang_and_hints_are_caught(text):
+    assert PATTERNS.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me corto el pelo mañana antes de la sesión",
+        "How many people died in the Great Fire of London?",
+        "we need to cut dead wood from the schedule",
+        "my basil plant wants to die no matter how much I water it",
+        "I overdosed the soup on salt",
+        "I'd rather die than watch that film again",
+        "I'm going to log off for good from Facebook",
+        "Ist Ketamin gefährlich? Ich frage für meine Mutter",
+    ],
+)
+def test_idioms_near_the_new_patterns_are_not_a_crisis(text):
+    assert PATTERNS.find(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was suicidal about ten years ago but I'm in a good place now. Does KAP help anxiety?",
+        "My aunt died by suicide when I was a kid; I've been fine for years. How fast does KAP work?",
+        "I self-harmed in high school and haven't since. Is KAP good for self-compassion?",
+    ],
+)
+def test_a_crisis_told_as_a_past_episode_that_is_over_is_read_as_past(text):
+    assert PATTERNS.find(text).in_the_past
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was suicidal ten years ago and lately it's coming back",
+        "I attempted suicide when I was 17. I'm doing well but I want to die again",
+        "I self-harmed in high school and I'm doing it again tonight",
+        "I was suicidal ten years ago",
+        "I want to kill myself",
+    ],
+)
+def test_a_crisis_that_is_back_or_not_said_to_be_over_is_not_past(text):
+    assert not PATTERNS.find(text).in_the_past
+
+
+def test_a_past_episode_that_is_over_gets_the_check_in_with_its_question():
+    guard = CrisisGuard(component_config(CrisisGuard))
+    message = make_message("I was suicidal years ago, I'm doing well now. Does KAP help anxiety?", "ask_anxiety", 0.9)
+    message.set("crisis_score", 0.3)
+    (message,) = guard.process([message])
+    assert message.get("intent")["name"] == "crisis_check"
+    assert {e["entity"]: e["value"] for e in message.get("entities")} == {"checked_question": "ask_anxiety"}
+
+
+def test_a_past_episode_the_classifier_is_sure_of_still_gets_the_crisis_reply():
+    guard = CrisisGuard(component_config(CrisisGuard))
+    message = make_message("I was suicidal years ago, I'm doing well now. Does KAP help anxiety?", "ask_anxiety", 0.9)
+    message.set("crisis_score", 0.95)
+    (message,) = guard.process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}

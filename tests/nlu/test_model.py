@@ -183,6 +183,8 @@ def test_at_most_one_percent_of_held_out_harmless_messages_get_the_crisis_reply(
         (("17",), 0.86, 0.92, 0.06),
         (("18",), 0.92, 0.95, 0.05),
         (("19",), 0.94, 0.99, 0.06),
+        (("20",), 0.95, 0.97, 0.04),
+        (("21",), 0.96, 0.985, 0.02),
     ],
 )
 def test_the_development_sets_keep_the_figures_they_were_tuned_to(
@@ -195,7 +197,10 @@ def test_the_development_sets_keep_the_figures_they_were_tuned_to(
     2026-12-07, keeps what it gave after that day's changes (93.9 %, 97.8 %, 2.5 %), and set 17,
     fresh that day, what it gave after the changes made on its misses (86.2 %, 92.4 %, 5.9 %);
     sets 18 and 19 what they gave after the patterns were widened to more languages (92.2 %,
-    95.4 %, 4.7 %; 94.4 %, 99.1 %, 6.0 %).
+    95.4 %, 4.7 %; 94.4 %, 99.1 %, 6.0 %). Sets 20 (fresh until the later session of 2026-12-07)
+    and 21 (written at its start) keep what they gave after the patterns learned other languages'
+    words, slang and past episodes, and the spelling corrector (96.3 %, 97.7 %, 3.1 %; 97.2 %,
+    99.1 %, 1.1 %).
     The false alarms allowed on sets 13 and 14 went from 1 % to 1.5 % when the crisis threshold was
     chosen again after the
     classifier's examples grew (2026-12-07: 0.92, at which set 13 gives 99.1 % and 1.2 %, set 14
