@@ -451,6 +451,9 @@ def test_questions_in_more_languages_and_sleepy_teenagers_are_not_a_crisis(text)
         "mwen vle mouri",
         "nataka kufa leo",
         "به خودکشی فکر می‌کنم",
+        "я не хочу больше жить",
+        "він каже, що застрелиться",
+        "se cortó las venas anoche",
         # English slang and hints.
         "gonna rope tonight",
         "just want to go to sleep forever and not deal with any of it",
