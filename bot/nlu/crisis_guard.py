@@ -24,7 +24,7 @@ message whose only patterns name the subject (`mention` in the patterns file), s
 professional, academic or fictional frame (a nurse asking about suicide risk screening, a
 student's essay on Durkheim), gets the check-in too when its score is below `named_only_threshold`;
 so does a crisis told as a past episode that is over ("I was suicidal ten years ago, I'm doing
-well now"), when its score is below `crisis_threshold`.
+well now"), when its score is below `past_episode_threshold`.
 
 It also tells the dialogue what kind of crisis it is, as entities that fill slots: `crisis_kind`
 ("poisoning" for an overdose or a poisoning) and `crisis_subject` ("self" or "someone_else"),
@@ -59,7 +59,14 @@ from bot.channels.questions import asks_a_question
 from bot.nlu.crisis_classifier import CRISIS_SCORE
 from bot.nlu.crisis_patterns import CrisisSignal, crisis_patterns
 
-THRESHOLDS = ("crisis_threshold", "check_threshold", "sure_of_another", "named_only_threshold", "answer_with_check_in")
+THRESHOLDS = (
+    "crisis_threshold",
+    "check_threshold",
+    "sure_of_another",
+    "named_only_threshold",
+    "past_episode_threshold",
+    "answer_with_check_in",
+)
 # The entity that carries, with the check-in or the crisis reply, the question the bot answers after it.
 CHECKED_QUESTION = "checked_question"
 
@@ -99,6 +106,7 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         self.check_threshold = float(config["check_threshold"])
         self.sure_of_another = float(config["sure_of_another"])
         self.named_only_threshold = float(config["named_only_threshold"])
+        self.past_episode_threshold = float(config["past_episode_threshold"])
         self.answer_with_check_in = float(config["answer_with_check_in"])
 
     @classmethod
@@ -122,7 +130,7 @@ class CrisisGuard(GraphComponent, IntentClassifier):
                 signal = self.patterns.subject_of(text)
             if signal is not None and self._a_mention_in_a_frame(signal, text, score):
                 self._check_in(message, 1.0 - score)
-            elif signal is not None and signal.in_the_past and score < self.crisis_threshold:
+            elif signal is not None and signal.in_the_past and score < self.past_episode_threshold:
                 self._check_in(message, 1.0 - score)
             elif signal is not None:
                 self._crisis_reply(message, signal, only_scored)

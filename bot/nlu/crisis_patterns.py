@@ -2,7 +2,10 @@
 
 One reading of the patterns serves the NLU safety net (bot/nlu/crisis_guard.py), the channels'
 safety-net replies (bot/channels/screening.py) and the website widget (served to it as JSON), so that a
-message is judged the same way wherever it arrives.
+message is judged the same way wherever it arrives. The readings that soften the reply to a check-in
+(a mention in a professional frame, a past episode that is over) need the crisis classifier's
+score, so only the NLU guard makes them: when the assistant cannot be reached, every match gets
+the crisis resources.
 """
 
 from __future__ import annotations
@@ -51,6 +54,11 @@ _MY = re.compile(r"\bmy\b", re.IGNORECASE)
 def normalise(text: str) -> str:
     """White space collapsed and curly apostrophes made straight, as the patterns expect."""
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split())
+
+
+def normalise_lower(text: str) -> str:
+    """The normalised text in lower case, as the n-gram classifiers read it."""
+    return normalise(text).lower()
 
 
 @dataclass(frozen=True)
@@ -115,11 +123,12 @@ class CrisisPatterns:
         return CrisisSignal(poisoning=False, someone_else=subjects.count(SOMEONE_ELSE) > subjects.count(SELF))
 
     def _told_as_past(self, flat: str, matches: List["re.Match[str]"]) -> bool:
-        """Whether every phrase has a past marker in its sentence ("when I was 17", "ten years
-        ago"), the message says the episode is over ("I'm doing well now") and nothing says it
-        is back ("again", "lately", "tonight")."""
+        """Whether every phrase has a past marker in its own clause ("when I was 17", "ten years
+        ago"; "years ago I lost my job, now I want to die" is not one), the message says the
+        episode is over ("I'm doing well now") and nothing says it is back or still there
+        ("again", "lately", "tomorrow", "on paper")."""
         return (
-            all(self.history["past"].search(_sentence(flat, match)) for match in matches)
+            all(self.history["past"].search(_clause(flat, match)) for match in matches)
             and self.history["over"].search(flat) is not None
             and self.history["back"].search(flat) is None
         )
@@ -137,9 +146,8 @@ class CrisisPatterns:
         """Whether the phrase is about a third person. A subject inside the phrase that names
         who is at risk ("if I wasn't around", "kill himself") decides; otherwise the nearest
         subject before it in its sentence ("my son said he wants to die"); otherwise the writer."""
-        sentence_start = max(flat.rfind(mark, 0, match.start()) for mark in ".!?;\n") + 1
         inside = [who for who, word in self._subjects(match.group(0)) if who == SELF or word in REFLEXIVE]
-        before = self._subjects(flat[sentence_start : match.start()])
+        before = self._subjects(flat[_sentence_start(flat, match) : match.start()])
         subject = inside[0] if inside else before[-1][0] if before else SELF
         return subject == SOMEONE_ELSE
 
@@ -154,11 +162,27 @@ class CrisisPatterns:
         return {"crisis": [entry["regex"] for entry in self.sources["crisis"]]}
 
 
+# Where a sentence ends, and where a clause does ("I was suicidal years ago, now I am again").
+_SENTENCE_MARKS = ".!?;"
+_CLAUSE_END = re.compile(r"[.!?;,:]|\b(now|but|though|although|yet|and\s+then)\b", re.IGNORECASE)
+
+
+def _sentence_start(flat: str, match: "re.Match[str]") -> int:
+    return max(flat.rfind(mark, 0, match.start()) for mark in _SENTENCE_MARKS) + 1
+
+
 def _sentence(flat: str, match: "re.Match[str]") -> str:
-    """The sentence of the message in which a phrase was found."""
-    start = max(flat.rfind(mark, 0, match.start()) for mark in ".!?;\n") + 1
-    ends = [end for end in (flat.find(mark, match.end()) for mark in ".!?;\n") if end != -1]
-    return flat[start : min(ends, default=len(flat))]
+    """The sentence of the (normalised, one-line) message in which a phrase was found."""
+    ends = [end for end in (flat.find(mark, match.end()) for mark in _SENTENCE_MARKS) if end != -1]
+    return flat[_sentence_start(flat, match) : min(ends, default=len(flat))]
+
+
+def _clause(flat: str, match: "re.Match[str]") -> str:
+    """The clause in which a phrase was found: from the last clause boundary before it to the
+    first after it."""
+    before = [bound.end() for bound in _CLAUSE_END.finditer(flat, 0, match.start())]
+    after = _CLAUSE_END.search(flat, match.end())
+    return flat[before[-1] if before else 0 : after.start() if after else len(flat)]
 
 
 @functools.lru_cache(maxsize=None)

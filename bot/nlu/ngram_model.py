@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.nlu import spelling
-from bot.nlu.crisis_patterns import normalise
+from bot.nlu.crisis_patterns import normalise, normalise_lower
 from bot.nlu.spelling import SpellingCorrector
 
 MODEL_FILE = "classifier.joblib"
@@ -45,19 +45,20 @@ def _has_words(text: str) -> bool:
     return sum(character.isalpha() for character in text) >= 2
 
 
-def ngram_classifier(strength: float, class_weight: Optional[str] = None) -> Pipeline:
-    """Misspelt words corrected to the training words they most likely are (bot/nlu/spelling.py),
-    then word 1-2-grams and character 2-5-grams (those in at least two examples), weighted by
-    tf-idf, into a logistic regression whose inverse regularisation is `strength` (scikit-learn's C)."""
+def ngram_classifier(strength: float, class_weight: Optional[str] = None, spelling: bool = False) -> Pipeline:
+    """Word 1-2-grams and character 2-5-grams (those in at least two examples), weighted by
+    tf-idf, into a logistic regression whose inverse regularisation is `strength` (scikit-learn's C);
+    with `spelling`, misspelt words are first corrected to the training words they most likely
+    are (bot/nlu/spelling.py)."""
     return Pipeline(
         [
-            ("spelling", SpellingCorrector()),
+            *([("spelling", SpellingCorrector())] if spelling else []),
             (
                 "features",
                 make_union(
-                    TfidfVectorizer(preprocessor=_lower, ngram_range=(1, 2), sublinear_tf=True),
+                    TfidfVectorizer(preprocessor=normalise_lower, ngram_range=(1, 2), sublinear_tf=True),
                     TfidfVectorizer(
-                        preprocessor=_lower,
+                        preprocessor=normalise_lower,
                         analyzer="char_wb",
                         ngram_range=(2, 5),
                         sublinear_tf=True,
@@ -68,10 +69,6 @@ def ngram_classifier(strength: float, class_weight: Optional[str] = None) -> Pip
             ("classifier", LogisticRegression(C=strength, class_weight=class_weight, max_iter=3000)),
         ]
     )
-
-
-def _lower(text: str) -> str:
-    return normalise(text).lower()
 
 
 class NgramModelComponent(GraphComponent):

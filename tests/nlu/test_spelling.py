@@ -1,6 +1,7 @@
 """The spelling corrector in front of the n-gram classifiers (bot/nlu/spelling.py)."""
 
 import pickle
+import time
 
 import pytest
 
@@ -46,6 +47,7 @@ def test_deletions_include_the_word_and_each_letter_dropped():
         ("relpase", "relapse"),
         ("Does it help ANXEITY?", "does it help anxiety?"),
         ("so tird of lving", "so tird of living"),
+        ("i m tierd of lving", "i m tired of living"),
         ("neuroplastcity??", "neuroplasticity??"),
         ("depresssion", "depression"),
     ],
@@ -61,12 +63,21 @@ def test_unknown_words_become_the_nearest_training_word(corrector, text, correct
         "pain",  # known, short
         "tird",  # too short to correct
         "every1",  # digits are left alone
+        "overd0sed",  # nor split off
+        "焦虑有害吗",  # nor other scripts (Chinese is written without spaces)
+        "a" * 1990,  # nor what is too long to be a word
         "bipolar",  # nothing close enough
         "ansiedad",  # another language
     ],
 )
 def test_known_short_or_unplaceable_words_are_left_as_they_are(corrector, text):
     assert corrector.transform([text]) == [text.lower()]
+
+
+def test_a_long_run_of_letters_is_read_at_once(corrector):
+    started = time.perf_counter()
+    corrector.transform(["abcdefghijklmnopqrs " * 100, "x" * 1990])
+    assert time.perf_counter() - started < 5.0
 
 
 def test_the_stored_corrector_leaves_its_index_behind_and_rebuilds_it(corrector):
