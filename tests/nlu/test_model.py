@@ -176,13 +176,13 @@ def test_at_most_one_percent_of_held_out_harmless_messages_get_the_crisis_reply(
         (("9",), 0.96, 0.98, 0.11),
         (("10", "11"), 0.99, 0.995, 0.03),
         (("12",), 0.995, 0.995, 0.03),
-        (("13",), 0.99, 0.995, 0.02),
+        (("13",), 0.99, 0.995, 0.015),
         (("14",), 0.98, 0.99, 0.015),
         (("15",), 0.99, 0.995, 0.03),
         (("16",), 0.93, 0.975, 0.03),
         (("17",), 0.86, 0.92, 0.06),
         (("18",), 0.92, 0.95, 0.05),
-        (("19",), 0.94, 0.98, 0.06),
+        (("19",), 0.94, 0.99, 0.06),
         (("20",), 0.95, 0.97, 0.04),
         (("21",), 0.96, 0.99, 0.025),
     ],
@@ -199,10 +199,7 @@ def test_the_development_sets_keep_the_figures_they_were_tuned_to(
     sets 18 and 19 what they gave after the patterns were widened to more languages (92.2 %,
     95.4 %, 4.7 %; 94.4 %, 99.1 %, 6.0 %). Sets 20 (fresh until the later session of 2026-12-07)
     and 21 (written at its start) keep what they gave after the patterns learned other languages'
-    words, slang and past episodes (96.3 %, 97.2 %, 3.1 %; 96.7 %, 99.5 %, 2.2 %). With the
-    multilingual questions in the NLU data (which the crisis classifier reads as not a crisis),
-    set 13 gave 1.7 % false alarms (1.5 % allowed before) and set 19 98.6 % resources reached
-    (99 % before): the allowances were moved to 2 % and 98 % on that day, knowingly.
+    words, slang and past episodes (96.3 %, 97.7 %, 3.1 %; 97.2 %, 99.1 %, 2.2 %).
     The false alarms allowed on sets 13 and 14 went from 1 % to 1.5 % when the crisis threshold was
     chosen again after the
     classifier's examples grew (2026-12-07: 0.92, at which set 13 gives 99.1 % and 1.2 %, set 14
