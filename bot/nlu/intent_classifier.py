@@ -76,7 +76,7 @@ class NgramIntentClassifier(NgramModelComponent, IntentClassifier):
         return self._fit_and_store(
             (example.get(TEXT) for example in examples),
             (example.get(INTENT) for example in examples),
-            ngram_classifier(float(self.config["strength"]), spelling=True),
+            ngram_classifier(float(self.config["strength"]), correct_spelling=True),
         )
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -23,7 +23,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
-from bot.nlu import spelling
 from bot.nlu.crisis_patterns import normalise, normalise_lower
 from bot.nlu.spelling import SpellingCorrector
 
@@ -45,14 +44,14 @@ def _has_words(text: str) -> bool:
     return sum(character.isalpha() for character in text) >= 2
 
 
-def ngram_classifier(strength: float, class_weight: Optional[str] = None, spelling: bool = False) -> Pipeline:
+def ngram_classifier(strength: float, class_weight: Optional[str] = None, correct_spelling: bool = False) -> Pipeline:
     """Word 1-2-grams and character 2-5-grams (those in at least two examples), weighted by
     tf-idf, into a logistic regression whose inverse regularisation is `strength` (scikit-learn's C);
-    with `spelling`, misspelt words are first corrected to the training words they most likely
+    with `correct_spelling`, misspelt words are first corrected to the training words they most likely
     are (bot/nlu/spelling.py)."""
     return Pipeline(
         [
-            *([("spelling", SpellingCorrector())] if spelling else []),
+            *([("spelling", SpellingCorrector())] if correct_spelling else []),
             (
                 "features",
                 make_union(
@@ -123,7 +122,12 @@ def code_fingerprint(*files: Path) -> "hashlib._Hash":
     NLU data it hands a component and its class, not a file it reads or the functions it calls,
     so a component adds this to retrain when any of them changes."""
     digest = hashlib.sha256()
-    for path in (*files, Path(__file__), Path(normalise.__code__.co_filename), Path(spelling.__file__)):
+    for path in (
+        *files,
+        Path(__file__),
+        Path(normalise.__code__.co_filename),
+        Path(SpellingCorrector.correct.__code__.co_filename),
+    ):
         digest.update(path.read_bytes())
     digest.update(sklearn.__version__.encode())
     return digest
