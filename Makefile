@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/kap.tar.gz
 TRAINING_DATA := config.yml domain.yml $(wildcard data/nlu/*.yml data/stories/*.yml data/rules/*.yml) \
-  data/safety/crisis_examples.yml $(wildcard bot/nlu/*.py)
+  data/safety/crisis_examples.yml data/languages/glossary.yml $(wildcard bot/nlu/*.py)
 # The names of those files, rewritten (and so newer than the model) only when one is added or
 # removed: a deleted training file must retrain the model too, which its date alone cannot do.
 TRAINING_FILES := models/training-files.txt

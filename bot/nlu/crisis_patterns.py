@@ -71,6 +71,8 @@ class CrisisPatterns:
     frames: Pattern[str]
     history: Dict[str, Pattern[str]]
     sources: Dict[str, Any]
+    # Each crisis entry's regular expression as text, a list of phrases made one (phrases_regex).
+    crisis_regexes: Tuple[str, ...]
 
     @classmethod
     def load(cls, path: Path = PATTERNS_FILE) -> "CrisisPatterns":
@@ -83,15 +85,20 @@ class CrisisPatterns:
             except re.error as error:
                 raise ValueError(f"{path}: bad crisis pattern {regex!r}: {error}") from error
 
+        regexes = tuple(
+            entry["regex"] if "regex" in entry else phrases_regex(entry["phrases"]) for entry in raw["crisis"]
+        )
         return cls(
             crisis=tuple(
-                (compiled(entry["regex"]), entry.get("kind"), bool(entry.get("mention"))) for entry in raw["crisis"]
+                (compiled(regex), entry.get("kind"), bool(entry.get("mention")))
+                for regex, entry in zip(regexes, raw["crisis"], strict=True)
             ),
             self_subject=compiled(raw["subjects"][SELF]),
             someone_else_subject=compiled(raw["subjects"][SOMEONE_ELSE]),
             frames=compiled(raw["frames"]),
             history={name: compiled(raw["history"][name]) for name in ("past", "over", "back")},
             sources=raw,
+            crisis_regexes=regexes,
         )
 
     def find(self, text: str) -> Optional[CrisisSignal]:
@@ -159,7 +166,36 @@ class CrisisPatterns:
 
     def for_browser(self) -> Dict[str, List[str]]:
         """The regular expressions as text, for the widget (JavaScript, case-insensitive)."""
-        return {"crisis": [entry["regex"] for entry in self.sources["crisis"]]}
+        return {"crisis": list(self.crisis_regexes)}
+
+
+def phrases_regex(phrases: Dict[str, List[str]]) -> str:
+    """One regular expression for the phrases of every language: a phrase in Latin letters from
+    the start of a word, any other anywhere (JavaScript's `\\b` knows only ASCII letters), each
+    with any ending, white space as any white space. Shaped as a tree of the phrases' letters, so
+    that a search tries the few phrases that share a message's next letter, not thousands."""
+    latin: Dict[str, Any] = {}
+    other: Dict[str, Any] = {}
+    for phrase in (" ".join(phrase.lower().split()) for forms in phrases.values() for phrase in forms):
+        node = latin if re.match(r"[a-z]", phrase) else other
+        for character in phrase:
+            node = node.setdefault(character, {})
+        node[""] = {}
+    return "|".join(
+        regex for regex in (r"\b" + _tree_regex(latin) if latin else "", _tree_regex(other) if other else "") if regex
+    )
+
+
+def _tree_regex(node: Dict[str, Any]) -> str:
+    """The regular expression of a tree of letters; a phrase that ends at a node makes its longer
+    phrases needless (any ending matches)."""
+    if "" in node:
+        return ""
+    branches = [
+        (r"\s+" if character == " " else re.escape(character)) + _tree_regex(child)
+        for character, child in sorted(node.items())
+    ]
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 # Where a sentence ends, and where a clause does ("I was suicidal years ago, now I am again").

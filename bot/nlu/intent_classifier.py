@@ -39,6 +39,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu import glossary
 from bot.nlu.ngram_model import NgramModelComponent, code_fingerprint, ngram_classifier, sentences
 
 # The fewest words of a sentence read on its own (see NgramIntentClassifier._surest_reading).
@@ -68,15 +69,15 @@ class NgramIntentClassifier(NgramModelComponent, IntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
-        """This module's code (see code_fingerprint)."""
-        return code_fingerprint(Path(__file__)).hexdigest()
+        """This module's code and the glossary's code and data (see code_fingerprint)."""
+        return code_fingerprint(Path(__file__), Path(glossary.__file__), glossary.GLOSSARY_FILE).hexdigest()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = training_data.intent_examples
         return self._fit_and_store(
             (example.get(TEXT) for example in examples),
             (example.get(INTENT) for example in examples),
-            ngram_classifier(float(self.config["strength"]), correct_spelling=True),
+            ngram_classifier(float(self.config["strength"]), read_as_english=True),
         )
 
     def process(self, messages: List[Message]) -> List[Message]:

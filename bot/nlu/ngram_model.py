@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_union
 
 from bot.nlu.crisis_patterns import normalise, normalise_lower
+from bot.nlu.glossary import Glossary
 from bot.nlu.spelling import SpellingCorrector
 
 MODEL_FILE = "classifier.joblib"
@@ -44,14 +45,15 @@ def _has_words(text: str) -> bool:
     return sum(character.isalpha() for character in text) >= 2
 
 
-def ngram_classifier(strength: float, class_weight: Optional[str] = None, correct_spelling: bool = False) -> Pipeline:
+def ngram_classifier(strength: float, class_weight: Optional[str] = None, read_as_english: bool = False) -> Pipeline:
     """Word 1-2-grams and character 2-5-grams (those in at least two examples), weighted by
     tf-idf, into a logistic regression whose inverse regularisation is `strength` (scikit-learn's C);
-    with `correct_spelling`, misspelt words are first corrected to the training words they most likely
-    are (bot/nlu/spelling.py)."""
+    with `read_as_english`, words of other languages are first replaced by the English words they
+    translate (bot/nlu/glossary.py), and misspelt words corrected to the training words they most
+    likely are (bot/nlu/spelling.py)."""
     return Pipeline(
         [
-            *([("spelling", SpellingCorrector())] if correct_spelling else []),
+            *([("glossary", Glossary()), ("spelling", SpellingCorrector())] if read_as_english else []),
             (
                 "features",
                 make_union(

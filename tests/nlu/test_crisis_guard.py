@@ -5,6 +5,8 @@ The held-out sets of tests/safety/ were written apart from the patterns and the 
 of them and raise at most 1 % false alarms on the harmless ones.
 """
 
+import re
+
 import pytest
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.nlu.training_data.message import Message
@@ -12,7 +14,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot import PROJECT_ROOT
 from bot.bench.crisis_sets import CRISIS_SETS, HARMLESS_SETS, load_messages
 from bot.nlu.crisis_guard import CrisisGuard
-from bot.nlu.crisis_patterns import CrisisPatterns, crisis_patterns
+from bot.nlu.crisis_patterns import CrisisPatterns, crisis_patterns, phrases_regex
 from tests.support.pipeline import component_config
 
 PATTERNS = crisis_patterns()
@@ -571,3 +573,76 @@ def test_a_past_episode_the_classifier_is_sure_of_still_gets_the_crisis_reply():
     message.set("crisis_score", 0.85)
     (message,) = guard.process([message])
     assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+
+
+# The ninth round: phrase lists in 48 languages, and English hints from set 23's misses.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "আমি আর বাঁচতে চাই না",
+        "Mi sono tagliata di nuovo stasera",
+        "мій брат хоче накласти на себе руки",
+        "もう消えてしまいたい",
+        "waxaan doonayaa inaan is dilo",
+        "yaar aaj kal marne ka mann karta hai",
+        "Θέλω να πεθάνω",
+        "aku ingin bunuh diri",
+        "vreau să mor",
+        "meg akarok halni",
+        "chci umřít",
+        "jag vill dö",
+        "haluan kuolla",
+        "אני רוצה למות",
+        "ฉันอยากตาย",
+        "I keep pressing lit cigarettes into my arm",
+        "is 40 ambien enough",
+        "the only option I can see is dying",
+        "i just want to turn off the lights for good",
+        "I've made my decision and I feel very calm now",
+    ],
+)
+def test_crisis_phrases_of_more_languages_and_hints_are_caught(text):
+    assert PATTERNS.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are 10 sessions enough",
+        "is 50 mg enough for a first session",
+        "I've made my decision and I feel calm about starting KAP",
+        "please turn off the lights in the waiting room",
+        "I binge-watched so much I overdosed on true crime",
+        # English words that begin like a phrase of another language ("suicida").
+        "I'm a nurse asking about suicidal ideation research",
+    ],
+)
+def test_near_misses_of_the_ninth_round_are_not_caught_by_its_patterns(text):
+    ninth = [
+        pattern
+        for pattern, entry in zip(PATTERNS.crisis, PATTERNS.sources["crisis"], strict=True)
+        if "phrases" in entry
+    ]
+    assert ninth and not [pattern for pattern, _, _ in ninth if pattern.search(text)]
+    if "suicidal" not in text:
+        assert PATTERNS.find(text) is None
+
+
+def test_no_pattern_catches_the_everyday_phrases_listed_beside_the_phrase_lists():
+    never = [
+        text for entry in PATTERNS.sources["crisis"] for texts in entry.get("never", {}).values() for text in texts
+    ]
+    assert len(never) >= 200
+    assert [text for text in never if PATTERNS.find(text) is not None] == []
+
+
+def test_a_list_of_phrases_is_one_regular_expression_shaped_as_a_tree():
+    phrases = {"it": ["voglio morire", "voglio morire adesso", "voglio sparire", "uccidermi"], "ja": ["死にたい"]}
+    regex = re.compile(phrases_regex(phrases), re.IGNORECASE)
+    # A longer phrase after a shorter one is needless: any ending matches.
+    assert regex.pattern == r"\b(?:uccidermi|voglio\s+(?:morire|sparire))|死にたい"
+    assert regex.search("Voglio   morire") and regex.search("もう死にたいです") and regex.search("uccidermi")
+    # Latin letters from the start of a word only; any ending.
+    assert not regex.search("nonuccidermi") and regex.search("voglio morirei")
