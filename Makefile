@@ -51,12 +51,14 @@ $(WIDGET_VENDOR): package.json package-lock.json
 
 # Debian packages the tests need: chromium (driven by Playwright, no browser download), the
 # PostgreSQL and Redis servers of the scale-out test (each test starts its own on a free port)
-# and nginx, whose `nginx -t` checks deploy/nginx.conf (tests/ops/test_recipes.py).
+# nginx, whose `nginx -t` checks deploy/nginx.conf (tests/ops/test_recipes.py), and wamerican,
+# the English word list that no glossary form may rewrite (tests/nlu/test_glossary.py).
 system-packages:
 	@missing=""; \
 	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
 	[ -x $(NGINX) ] || missing="$$missing nginx"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	[ -f /usr/share/dict/american-english ] || missing="$$missing wamerican"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" != 0 ]; then echo "The tests need Debian's$$missing: run 'sudo apt-get install$$missing'."; exit 1; fi; \

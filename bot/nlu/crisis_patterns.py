@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Pattern, Tuple
@@ -22,6 +23,8 @@ from bot import PROJECT_ROOT
 
 PATTERNS_FILE = PROJECT_ROOT / "data" / "safety" / "crisis_patterns.yml"
 POISONING = "poisoning"
+# Letters from which a phrase in Latin letters matches with any ending (phrases_regex).
+LONG_PHRASE = 8
 SOMEONE_ELSE = "someone_else"
 SELF = "self"
 REFLEXIVE = ("himself", "herself")
@@ -52,7 +55,11 @@ _MY = re.compile(r"\bmy\b", re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
-    """White space collapsed and curly apostrophes made straight, as the patterns expect."""
+    """White space collapsed, curly apostrophes made straight, letters composed (NFC: Vietnamese
+    and Yoruba keyboards and macOS often type an accent as a letter of its own) and the Turkish
+    dotted capital I made a plain i (JavaScript's case-insensitive match does not fold it), as the
+    patterns expect."""
+    text = unicodedata.normalize("NFC", text).replace("\u0130", "i")
     return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").split())
 
 
@@ -86,7 +93,8 @@ class CrisisPatterns:
                 raise ValueError(f"{path}: bad crisis pattern {regex!r}: {error}") from error
 
         regexes = tuple(
-            entry["regex"] if "regex" in entry else phrases_regex(entry["phrases"]) for entry in raw["crisis"]
+            entry["regex"] if "regex" in entry else phrases_regex(entry["phrases"], entry.get("unless"))
+            for entry in raw["crisis"]
         )
         return cls(
             crisis=tuple(
@@ -116,7 +124,7 @@ class CrisisPatterns:
             poisoning=any(kind == POISONING for _, kind, _ in matches),
             someone_else=all(self._about_someone_else(flat, match) for match, _, _ in matches),
             named_only=all(mention and not self._writer_in_sentence(flat, match) for match, _, mention in matches),
-            in_the_past=self._told_as_past(flat, [match for match, _, _ in matches]),
+            in_the_past=self._told_as_past(flat),
         )
 
     def in_a_frame(self, text: str) -> bool:
@@ -129,13 +137,20 @@ class CrisisPatterns:
         subjects = [who for who, _ in self._subjects(normalise(text))]
         return CrisisSignal(poisoning=False, someone_else=subjects.count(SOMEONE_ELSE) > subjects.count(SELF))
 
-    def _told_as_past(self, flat: str, matches: List["re.Match[str]"]) -> bool:
-        """Whether every phrase has a past marker in its own clause ("when I was 17", "ten years
-        ago"; "years ago I lost my job, now I want to die" is not one), the message says the
-        episode is over ("I'm doing well now") and nothing says it is back or still there
-        ("again", "lately", "tomorrow", "on paper")."""
+    def _told_as_past(self, flat: str) -> bool:
+        """Whether every crisis phrase, each time it occurs, has a past marker in its own clause
+        ("when I was 17", "ten years ago"; "years ago I lost my job, now I want to die" is not
+        one), the message says the episode is over ("I'm doing well now") and nothing says it is
+        back or still there ("again", "lately", "last night", "on paper"). A phrase inside the
+        words that say it is over ("I haven't self-harmed since") needs no marker of its own."""
+        over = [match.span() for match in self.history["over"].finditer(flat)]
         return (
-            all(self.history["past"].search(_clause(flat, match)) for match in matches)
+            all(
+                self.history["past"].search(_clause(flat, match))
+                or any(start <= match.start() and match.end() <= end for start, end in over)
+                for pattern, _, _ in self.crisis
+                for match in pattern.finditer(flat)
+            )
             and self.history["over"].search(flat) is not None
             and self.history["back"].search(flat) is None
         )
@@ -169,33 +184,39 @@ class CrisisPatterns:
         return {"crisis": list(self.crisis_regexes)}
 
 
-def phrases_regex(phrases: Dict[str, List[str]]) -> str:
-    """One regular expression for the phrases of every language: a phrase in Latin letters from
-    the start of a word, any other anywhere (JavaScript's `\\b` knows only ASCII letters), each
-    with any ending, white space as any white space. Shaped as a tree of the phrases' letters, so
-    that a search tries the few phrases that share a message's next letter, not thousands."""
-    latin: Dict[str, Any] = {}
-    other: Dict[str, Any] = {}
-    for phrase in (" ".join(phrase.lower().split()) for forms in phrases.values() for phrase in forms):
-        node = latin if re.match(r"[a-z]", phrase) else other
+def phrases_regex(phrases: Dict[str, List[str]], unless: Optional[str] = None) -> str:
+    """One regular expression for the phrases of every language, each with white space as any
+    white space: a phrase in Latin letters from the start of a word, with any ending when it has
+    LONG_PHRASE letters or more and as a whole word when shorter ("tu sat" is not "tu
+    satisfacción"); a phrase in another script anywhere, with any ending (JavaScript's `\\b`
+    knows only ASCII letters). None when `unless` follows it ("vill dö av skratt"). Shaped as a
+    tree of the phrases' letters, so that a search tries the few phrases that share a message's
+    next letter, not thousands."""
+    trees: Dict[str, Dict[str, Any]] = {"long": {}, "short": {}, "other": {}}
+    for phrase in (normalise(phrase).lower() for forms in phrases.values() for phrase in forms):
+        group = "other" if not re.match(r"[a-z]", phrase) else "long" if len(phrase) >= LONG_PHRASE else "short"
+        node = trees[group]
         for character in phrase:
             node = node.setdefault(character, {})
         node[""] = {}
-    return "|".join(
-        regex for regex in (r"\b" + _tree_regex(latin) if latin else "", _tree_regex(other) if other else "") if regex
-    )
+    after = rf"(?!\s*(?:{unless}))" if unless else ""
+    shapes = {"long": r"\b{}" + after, "short": r"\b{}(?![a-z\u00c0-\u024f])" + after, "other": "{}" + after}
+    return "|".join(shapes[group].format(_tree_regex(tree)) for group, tree in trees.items() if tree)
 
 
 def _tree_regex(node: Dict[str, Any]) -> str:
-    """The regular expression of a tree of letters; a phrase that ends at a node makes its longer
-    phrases needless (any ending matches)."""
-    if "" in node:
+    """The regular expression of a tree of letters; after a phrase that ends where longer ones
+    go on, the rest is optional."""
+    branches = [_letter(character) + _tree_regex(child) for character, child in sorted(node.items()) if character]
+    if not branches:
         return ""
-    branches = [
-        (r"\s+" if character == " " else re.escape(character)) + _tree_regex(child)
-        for character, child in sorted(node.items())
-    ]
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    ends_here = "" in node
+    body = branches[0] if len(branches) == 1 and not ends_here else "(?:" + "|".join(branches) + ")"
+    return body + ("?" if ends_here else "")
+
+
+def _letter(character: str) -> str:
+    return r"\s+" if character == " " else re.escape(character)
 
 
 # Where a sentence ends, and where a clause does ("I was suicidal years ago, now I am again").

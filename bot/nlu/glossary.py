@@ -9,10 +9,12 @@ data/languages/glossary.yml found in a message is replaced by its English words 
 "depression", "创伤" by "trauma"), and the intent model reads the result as it reads English.
 
 Forms are found three ways, by their script:
-- in scripts written without spaces, or whose words take prefixes and endings that a word start
-  cannot see (Chinese, Japanese, Korean, Thai, Arabic, Persian, Hebrew...), anywhere in a word;
-- elsewhere a form of `stem_length` letters or more is a stem: it matches the start of a word
-  ("депресси" in "депрессией", "ansiedad" in "ansiedades");
+- in scripts written without spaces (Chinese, Japanese, Thai, Lao, Khmer, Burmese), anywhere in
+  a word;
+- elsewhere a form of a stem's length or more is a stem: it matches the start of a word
+  ("депресси" in "депрессией", "ansiedad" in "ansiedades"); six letters, but two Korean
+  syllables (particles follow the word) and four Arabic or Hebrew letters, which may follow one
+  of the glossary's `prefixes` ("ال", "ו": "الألم" is "ألم");
 - shorter forms match whole words only.
 A form of several words matches those words in a row. The longest form wins.
 
@@ -38,19 +40,31 @@ _WORD = regex.compile(r"[\w\p{M}]+")
 # The most words in a form ("en qué consiste").
 _MOST_WORDS = 4
 # Scripts whose forms are found anywhere in a word (see the module's docstring).
-_INSIDE_WORDS = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR", "ARABIC", "HEBREW")
+_INSIDE_WORDS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR")
+# The letters from which a form is a stem, in scripts other than Latin's default (see above).
+_STEM_LENGTHS = {"HANGUL": 2, "ARABIC": 4, "HEBREW": 4}
+_WITH_PREFIXES = ("ARABIC", "HEBREW")
 
 
 def read_glossary(path: Path = GLOSSARY_FILE) -> Dict[str, Dict[str, List[str]]]:
     """The glossary: for each language, each English target and the forms that translate it."""
+    return _read(path)["languages"]
+
+
+def _read(path: Path) -> Dict:
     with path.open(encoding="utf-8") as stream:
-        return yaml.safe_load(stream)["languages"]
+        return yaml.safe_load(stream)
+
+
+def _script(form: str) -> str:
+    """The first word of the Unicode name of the form's first letter ("LATIN", "ARABIC")."""
+    return next((unicodedata.name(c, "").split(" ")[0] for c in form if c.isalpha()), "")
 
 
 def _normal(text: str) -> str:
-    """The text normalised as the n-gram classifiers read it, its letters composed (NFC): a
-    Bengali or Hindi letter with a dot below is typed as one character or as two."""
-    return unicodedata.normalize("NFC", normalise_lower(text))
+    """The text normalised as the n-gram classifiers read it, its letters composed (NFC: a
+    Bengali or Hindi letter with a dot below is typed as one character or as two)."""
+    return normalise_lower(text)
 
 
 def found_inside_words(form: str) -> bool:
@@ -71,19 +85,21 @@ class Glossary(BaseEstimator, TransformerMixin):
         self.words_: Dict[str, str] = {}
         self.stems_: Dict[str, str] = {}
         self.inside_: Dict[str, str] = {}
-        glossary = read_glossary(Path(self.path) if self.path else GLOSSARY_FILE)
-        for targets in glossary.values():
+        glossary = _read(Path(self.path) if self.path else GLOSSARY_FILE)
+        self.prefixes_ = sorted((_normal(prefix) for prefix in glossary.get("prefixes", [])), key=len, reverse=True)
+        for targets in glossary["languages"].values():
             for english, forms in targets.items():
                 for form in forms:
                     form = " ".join(_normal(form).split())
                     self._table_for(form)[form] = english
         self.inside_lengths_ = sorted({len(form) for form in self.inside_}, reverse=True)
+        self.longest_stem_ = max(map(len, self.stems_), default=0)
         return self
 
     def _table_for(self, form: str) -> Dict[str, str]:
         if found_inside_words(form) and " " not in form:
             return self.inside_
-        if len(form.replace(" ", "")) >= self.stem_length:
+        if len(form.replace(" ", "")) >= _STEM_LENGTHS.get(_script(form), self.stem_length):
             return self.stems_
         return self.words_
 
@@ -114,17 +130,26 @@ class Glossary(BaseEstimator, TransformerMixin):
             if any(text[a.end() : b.start()].strip() for a, b in zip(run, run[1:], strict=False)):
                 continue
             phrase = " ".join(word.group(0) for word in run)
-            if phrase in self.words_:
-                return self.words_[phrase], count
-            stem = self._stem_of(phrase, len(run[-1].group(0)))
-            if stem is not None:
-                return self.stems_[stem], count
+            for bare in self._without_prefixes(phrase):
+                if bare in self.words_:
+                    return self.words_[bare], count
+                stem = self._stem_of(bare, len(run[-1].group(0)))
+                if stem is not None:
+                    return self.stems_[stem], count
         inside = self._inside(words[index].group(0))
         return (inside, 1) if inside is not None else None
 
+    def _without_prefixes(self, phrase: str) -> List[str]:
+        """The phrase, then, in scripts whose words take prefixes, the phrase without each prefix
+        it begins with."""
+        if _script(phrase) not in _WITH_PREFIXES:
+            return [phrase]
+        return [phrase] + [phrase[len(prefix) :] for prefix in self.prefixes_ if phrase.startswith(prefix)]
+
     def _stem_of(self, phrase: str, last_word_length: int) -> Optional[str]:
         """The longest stem that the phrase starts with and that ends in its last word."""
-        for end in range(len(phrase), len(phrase) - last_word_length, -1):
+        longest = min(len(phrase), self.longest_stem_)
+        for end in range(longest, max(len(phrase) - last_word_length, 0), -1):
             if phrase[:end] in self.stems_:
                 return phrase[:end]
         return None

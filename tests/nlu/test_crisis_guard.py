@@ -6,6 +6,7 @@ of them and raise at most 1 % false alarms on the harmless ones.
 """
 
 import re
+import unicodedata
 
 import pytest
 from rasa.shared.importers.importer import TrainingDataImporter
@@ -641,8 +642,45 @@ def test_no_pattern_catches_the_everyday_phrases_listed_beside_the_phrase_lists(
 def test_a_list_of_phrases_is_one_regular_expression_shaped_as_a_tree():
     phrases = {"it": ["voglio morire", "voglio morire adesso", "voglio sparire", "uccidermi"], "ja": ["死にたい"]}
     regex = re.compile(phrases_regex(phrases), re.IGNORECASE)
-    # A longer phrase after a shorter one is needless: any ending matches.
-    assert regex.pattern == r"\b(?:uccidermi|voglio\s+(?:morire|sparire))|死にたい"
+    assert regex.pattern == r"\b(?:uccidermi|voglio\s+(?:morire(?:\s+adesso)?|sparire))|死にたい"
     assert regex.search("Voglio   morire") and regex.search("もう死にたいです") and regex.search("uccidermi")
     # Latin letters from the start of a word only; any ending.
     assert not regex.search("nonuccidermi") and regex.search("voglio morirei")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found by the review of the ninth round: a crisis now beside the same words told as past.
+        "I overdosed in my mid twenties; I've healed. I overdosed last night",
+        "I wanted to kill myself in my late teens; I've healed. I want to kill myself",
+        "I wanted to kill myself in my early twenties; it's long behind me. tbh I want to kill myself",
+        "I cut myself in my teens, clean 2 days, the urge is unbearable",
+    ],
+)
+def test_a_crisis_repeated_now_after_a_past_one_is_not_past(text):
+    assert not PATTERNS.find(text).in_the_past
+
+
+@pytest.mark.parametrize("text", ["tôi muốn chết", "chci umřít", "Θέλω να πεθάνω", "ÖLMEK İSTİYORUM"])
+def test_accents_typed_as_letters_of_their_own_are_read_as_one(text):
+    assert PATTERNS.find(unicodedata.normalize("NFD", text)) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Cuál es tu satisfacción con la terapia?",
+        "made my decision and I'm so relieved to start KAP next week",
+        "I should just die my hair blue",
+        "the only option left is death metal",
+        "I turned the lights off for good in the old office",
+        "Jag vill dö av skratt",
+        "vreau să mor de râs",
+        "quiero acabar con mi vida de soltero",
+        "Voglio sparire per sempre dai social",
+        "mi sono tagliata di nuovo i capelli",
+    ],
+)
+def test_idioms_found_by_the_review_of_the_ninth_round_are_not_a_crisis(text):
+    assert PATTERNS.find(text) is None

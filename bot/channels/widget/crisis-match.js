@@ -2,14 +2,15 @@
  * The crisis safety net of the website widget: whether a message matches one of the crisis
  * patterns of data/safety/crisis_patterns.yml (served to the page as /crisis.json), judged as
  * bot/nlu/crisis_patterns.py judges it: white space collapsed, curly apostrophes made straight,
- * case ignored. Used when the assistant cannot be reached, so that a patient in crisis still
- * gets the crisis resources. Loaded before widget.js; also loadable in Node for the tests.
+ * letters composed (NFC), the Turkish dotted capital I made a plain i, case ignored. Used when
+ * the assistant cannot be reached, so that a patient in crisis still gets the crisis resources. Loaded before widget.js; also loadable in Node for the tests.
  */
 (function (root) {
   "use strict";
 
   function normalise(text) {
-    return String(text).replace(/[\u2018\u2019]/g, "'").split(/\s+/).filter(Boolean).join(" ");
+    var composed = String(text).normalize("NFC").replace(/\u0130/g, "i");
+    return composed.replace(/[\u2018\u2019]/g, "'").split(/\s+/).filter(Boolean).join(" ");
   }
 
   // Each pattern on its own: a browser without some syntax (look-behind before Safari 16.4)
