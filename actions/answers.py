@@ -34,6 +34,8 @@ MAX_TOPICS = 3
 SURE_AFTER_A_CRISIS = 0.4
 # The overview of the sheet's sources, for "where is that from?" before any answer.
 SOURCES_TOPIC = "sources"
+# The topic a follow-up asked before any answer gets (ActionTellMore).
+WHAT_IS_KAP_TOPIC = "what_is_kap"
 
 
 def send_quotes(dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic) -> None:
@@ -190,7 +192,9 @@ class ActionQuoteSource(Action):
 
 
 class ActionTellMore(Action):
-    """Adds a related detail to the last answer, once; after that says there is no more."""
+    """Adds a related detail to the last answer, once; after that says there is no more. Asked
+    before any answer ("someone left a leaflet about ketamine therapy, what's that about?", "tell
+    me more"), it answers what KAP is: where the sheet itself begins."""
 
     def name(self) -> Text:
         return "action_tell_more"
@@ -200,8 +204,8 @@ class ActionTellMore(Action):
     ) -> List[Dict[Text, Any]]:
         topic = last_topic(tracker)
         if topic is None:
-            suggest_topics(dispatcher, "utter_ask_topic")
-        elif any(event.get("text") == topic.more for event in _bot_events_since_topic(tracker)):
+            return answer_question(dispatcher, tracker, knowledge().topic(WHAT_IS_KAP_TOPIC).intent)
+        if any(event.get("text") == topic.more for event in _bot_events_since_topic(tracker)):
             dispatcher.utter_message(response="utter_no_more")
         else:
             dispatcher.utter_message(text=topic.more)

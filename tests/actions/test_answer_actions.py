@@ -133,12 +133,17 @@ def test_the_sources_question_is_answered_with_the_full_references():
     assert texts(messages)[:2] == [overview.answer, overview.source_text()]
 
 
-@pytest.mark.parametrize("action", [ActionQuoteSource(), ActionTellMore()], ids=lambda a: a.name())
-def test_follow_ups_without_a_topic_ask_what_the_user_wants_to_know(action):
-    messages, events = run_action(action, tracker_for("ask_source"))
+def test_a_quote_asked_before_any_answer_asks_what_the_user_wants_to_know():
+    messages, events = run_action(ActionQuoteSource(), tracker_for("ask_quote"))
     assert responses(messages) == ["utter_ask_topic"]
     assert messages[0]["buttons"], "example questions are offered"
     assert events == []
+
+
+def test_tell_me_more_before_any_answer_answers_what_kap_is():
+    messages, events = run_action(ActionTellMore(), tracker_for("ask_more"))
+    assert texts(messages)[0] == knowledge().topic("what_is_kap").answer
+    assert events == [SlotSet("last_topic", "what_is_kap")]
 
 
 def test_after_a_crisis_reply_every_answer_ends_with_the_crisis_reminder():
