@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Text
 
 import joblib
+import numpy
 import sklearn
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
@@ -112,10 +113,22 @@ class NgramModelComponent(GraphComponent):
 
     def _fit_and_store(self, texts: Iterable[Text], labels: Iterable[Any], classifier: Pipeline) -> Resource:
         """Trains `classifier` and writes it to the model storage."""
-        self.classifier = classifier.fit(list(texts), list(labels))
+        self.classifier = quick_to_predict(classifier.fit(list(texts), list(labels)))
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self.classifier, directory / MODEL_FILE)
         return self._resource
+
+
+def quick_to_predict(classifier: Pipeline) -> Pipeline:
+    """The trained pipeline with its logistic regression's weights in column-major order. Its
+    predictions multiply the sparse features by the transposed weights; in scikit-learn's row-major
+    order that transpose is column-major, and SciPy copies all of it at every call (47 intents by
+    52,000 n-grams: about 4 ms a call, and a message makes several). Stored the other way round,
+    the transpose is used as it is: a message is read in about 13 ms instead of 24, with the same
+    probabilities."""
+    regression = classifier.named_steps["classifier"]
+    regression.coef_ = numpy.asfortranarray(regression.coef_)
+    return classifier
 
 
 def code_fingerprint(*files: Path) -> "hashlib._Hash":

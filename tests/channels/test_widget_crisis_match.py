@@ -4,6 +4,7 @@ the held-out sets as the Python patterns do, from the same data served as /crisi
 import json
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 
@@ -27,6 +28,15 @@ def test_the_widget_matches_crisis_messages_exactly_as_the_bot_does():
     data = json.loads(crisis_data())
     texts = [m["text"] for m in load_messages(CRISIS_SETS + HARMLESS_SETS)]
     texts += ["There’s no way out for me", "i   want\tto  die", "my back is killing me"]
+    # The phrase lists of 48 languages, their everyday phrases, and both typed with separate accents.
+    listed = [
+        text
+        for entry in crisis_patterns().sources["crisis"]
+        for key in ("phrases", "never")
+        for phrases in entry.get(key, {}).values()
+        for text in phrases
+    ]
+    texts += listed + [unicodedata.normalize("NFD", text).upper() for text in listed]
     result = subprocess.run(
         ["node", "-e", RUN, str(MATCHER)],
         input=json.dumps({"patterns": data["patterns"], "texts": texts}),

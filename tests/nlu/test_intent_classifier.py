@@ -1,6 +1,7 @@
 """The intent classifier: trained, stored and loaded through Rasa's model storage as a trained
 model is, then asked for the intent of messages it has not seen."""
 
+import numpy
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -74,3 +75,15 @@ def test_a_message_of_one_clause_or_a_long_story_gets_no_clause_reading(trained)
     story = "my anxiety is bad, " + "and I worry all day " * 8 + "and how much does it cost"
     assert len(story.split()) > component_config(NgramIntentClassifier)["clause_max_words"]
     assert clause_intents(trained, story) == []
+
+
+def test_the_trained_weights_are_stored_for_quick_predictions(trained):
+    """Column-major weights (bot/nlu/ngram_model.py, quick_to_predict) give the probabilities
+    row-major ones give."""
+    regression = trained.classifier.named_steps["classifier"]
+    assert regression.coef_.flags["F_CONTIGUOUS"]
+    texts = ["does kap help anxiety", "how fast does it work", "what is ketamine therapy"]
+    quick = trained.classifier.predict_proba(texts)
+    regression.coef_ = numpy.ascontiguousarray(regression.coef_)
+    assert numpy.allclose(trained.classifier.predict_proba(texts), quick)
+    regression.coef_ = numpy.asfortranarray(regression.coef_)
