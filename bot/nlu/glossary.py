@@ -61,12 +61,6 @@ def _script(form: str) -> str:
     return next((unicodedata.name(c, "").split(" ")[0] for c in form if c.isalpha()), "")
 
 
-def _normal(text: str) -> str:
-    """The text normalised as the n-gram classifiers read it, its letters composed (NFC: a
-    Bengali or Hindi letter with a dot below is typed as one character or as two)."""
-    return normalise_lower(text)
-
-
 def found_inside_words(form: str) -> bool:
     """Whether the form is written in a script whose forms are found anywhere in a word."""
     return any(character.isalpha() and unicodedata.name(character, "").startswith(_INSIDE_WORDS) for character in form)
@@ -86,11 +80,13 @@ class Glossary(BaseEstimator, TransformerMixin):
         self.stems_: Dict[str, str] = {}
         self.inside_: Dict[str, str] = {}
         glossary = _read(Path(self.path) if self.path else GLOSSARY_FILE)
-        self.prefixes_ = sorted((_normal(prefix) for prefix in glossary.get("prefixes", [])), key=len, reverse=True)
+        self.prefixes_ = sorted(
+            (normalise_lower(prefix) for prefix in glossary.get("prefixes", [])), key=len, reverse=True
+        )
         for targets in glossary["languages"].values():
             for english, forms in targets.items():
                 for form in forms:
-                    form = " ".join(_normal(form).split())
+                    form = normalise_lower(form)
                     self._table_for(form)[form] = english
         self.inside_lengths_ = sorted({len(form) for form in self.inside_}, reverse=True)
         self.longest_stem_ = max(map(len, self.stems_), default=0)
@@ -104,7 +100,7 @@ class Glossary(BaseEstimator, TransformerMixin):
         return self.words_
 
     def transform(self, texts: Iterable[str]) -> List[str]:
-        return [self.translate(_normal(text)) for text in texts]
+        return [self.translate(normalise_lower(text)) for text in texts]
 
     def translate(self, text: str) -> str:
         """The text with every form found replaced by its English words."""
