@@ -19,7 +19,7 @@ that the intent model read with at least `answer_with_check_in` confidence, the 
 intent on as the `checked_question` entity, and the bot answers it after the check-in when it is
 one of the sheet's questions: a patient who sounded distressed and asked how fast KAP works gets
 the resources and the answer, not "I'm not sure I understood". So it does after a crisis reply
-that only the classifier gave, when the intent model is `sure_of_another` of the question. A
+that only the classifier gave. A
 message whose only patterns name the subject (`mention` in the patterns file), set in a
 professional, academic or fictional frame (a nurse asking about suicide risk screening, a
 student's essay on Durkheim), gets the check-in too when its score is below `named_only_threshold`;
@@ -153,11 +153,12 @@ class CrisisGuard(GraphComponent, IntentClassifier):
 
     def _crisis_reply(self, message: Message, signal: CrisisSignal, only_scored: bool) -> None:
         """Makes the intent `crisis`, with what kind of crisis it is and about whom. When only the
-        classifier read a crisis and the intent model is `sure_of_another` that the message asks
-        one of the sheet's questions, the question goes with it, to be answered after the crisis
-        reply: "how quick will i feel better? the pills took months" is most often a patient's
+        classifier read a crisis and the intent model read one of the sheet's questions with
+        `answer_with_check_in` confidence, the question goes with it, to be answered after the
+        crisis reply, as after a check-in: "how quick will i feel better? the pills took months"
+        or "i've pulled away from all my mates, any effect on that?" is most often a patient's
         question, and a reply of crisis lines alone leaves it unanswered."""
-        question = self._question_to_answer(message, self.sure_of_another) if only_scored else None
+        question = self._question_to_answer(message, self.answer_with_check_in) if only_scored else None
         self._set_intent(message, self.intent, 1.0)
         values = signal.slot_values()
         if question is not None:

@@ -89,14 +89,14 @@ def test_a_high_score_is_a_crisis_even_when_no_pattern_matches():
     )
 
 
-def test_a_crisis_only_the_classifier_read_carries_a_question_the_model_is_sure_of():
+def test_a_crisis_only_the_classifier_read_carries_a_question_the_model_read_well_enough():
     question = "how quick will i feel better? the pills took months"
-    assert guarded(question, 0.99, "ask_speed", 0.95) == (
+    assert guarded(question, 0.99, "ask_speed", 0.65) == (
         "crisis",
         {"crisis_subject": "self", "checked_question": "ask_speed"},
     )
-    # Not when the model is less sure than `sure_of_another`, nor when a pattern matched.
-    assert guarded(question, 0.99, "ask_speed", 0.85) == ("crisis", {"crisis_subject": "self"})
+    # Not when the model is less sure than `answer_with_check_in`, nor when a pattern matched.
+    assert guarded(question, 0.99, "ask_speed", 0.5) == ("crisis", {"crisis_subject": "self"})
     assert guarded("i want to kill myself, how fast does it work?", 0.99, "ask_speed", 0.95) == (
         "crisis",
         {"crisis_subject": "self"},

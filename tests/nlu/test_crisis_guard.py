@@ -684,3 +684,144 @@ def test_accents_typed_as_letters_of_their_own_are_read_as_one(text):
 )
 def test_idioms_found_by_the_review_of_the_ninth_round_are_not_a_crisis(text):
     assert PATTERNS.find(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The eleventh round, on the kinds of set 25's misses (then a development set).
+        "tapping out for good tonight. it's been a long run",
+        "checking out early, permanently",
+        "game over for me in real life",
+        "goodbye forever",
+        "I'm leaving for good.",
+        "time for me to disappear once and for all",
+        "removing myself would be the kindest thing for everyone",
+        "at least my kids could collect the life insurance and pay off the house",
+        "I've worked out how to solve the problem, and the problem is me",
+        "ready to return my body to sender",
+        "soon people will talk about me in the past tense",
+        "time to close the final chapter on my story",
+        "I don't have anyone left to live for",
+        "my brother keeps saying he wants to rot away",
+        "it's time for me to be with my mum again, she died in 2019",
+        "cut way too deep this time",
+        "i cut my arms again and again",
+        "I scratch my legs until they bleed",
+        "which cleaning products are lethal if you swallow them",
+        "how many sleeping pills would I not wake up from",
+        "if I mix them will I fade away and never wake back up",
+        "I keep staring at my dad's shotgun",
+        "staring into the medicine cabinet, counting what's there",
+        "stuck in this and there's only one way out left",
+        "my battery is dead and I'm not going to recharge it",
+        "scuicide is all i think about",
+        "Tonight I end everything",
+        "Мой брат наглотался таблеток",
+    ],
+)
+def test_crisis_metaphors_and_hints_of_the_eleventh_round_are_caught(text):
+    assert PATTERNS.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm logging off for tonight, bye!",
+        "I'm leaving for good next month, moving to Spain",
+        "I'm quitting for good, no more cigarettes",
+        "goodbye forever, plastic straws",
+        "I'm removing myself from the mailing list",
+        "my phone battery is at 5%, I'll charge it when I'm home",
+        "looking at the rifle range schedule for Saturday",
+        "is my life insurance affected if I have KAP?",
+        "after the last dose will my low mood come back?",
+        "the building only has one exit, is it accessible?",
+        "I cut my hand opening a tin, nothing serious",
+        "This is my final message, thanks for answering all my questions!",
+        "I jumped off the cliff in Minecraft by accident lol",
+        "What's the overdose risk with ketamine at a clinic?",
+    ],
+)
+def test_near_misses_of_the_eleventh_round_are_not_caught(text):
+    assert PATTERNS.find(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm an actor playing a character who self-harms. How do I portray it with care?",
+    ],
+)
+def test_a_mention_on_stage_is_in_a_frame(text):
+    assert PATTERNS.find(text).named_only and PATTERNS.in_a_frame(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 5 years sober after an overdose in 2019. Is KAP safe for me?",
+        "My client has a past history of self-harm but is stable now. Can I refer her?",
+    ],
+)
+def test_a_past_overdose_or_self_harm_that_is_over_is_read_as_past(text):
+    assert PATTERNS.find(text).in_the_past
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found by the review of the eleventh round: its exemptions must not lose these.
+        "this is my last message. thanks for the help. goodbye",
+        "final words - thank you for all your help",
+        "I'm an overdose risk tonight",
+        "I want to jump off a bridge, in real life not in a game",
+        "Removing myself from everyone's life permanently is the only answer",
+        "they'd collect my life insurance and be better off",
+        "Tomorrow I'll finish everything.",
+        "I keep staring at my dad's guns",
+        "я выпила слишком много снотворного",
+        "Я прийняла занадто багато таблеток",
+    ],
+)
+def test_crisis_messages_near_the_eleventh_round_exemptions_are_caught(text):
+    assert PATTERNS.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm leaving for good, this Discord server is toxic",
+        "If insurance won't cover KAP it's game over for me",
+        "When arguments escalate I remove myself and go for a walk",
+        "I can get my life insurance through work, does it cover KAP?",
+        "Is the numbness going to fade away after the session?",
+        "Today I finish everything on my to-do list and then I'm off on holiday",
+        "I'm looking at a new rifle for deer season",
+        "I keep counting my tablets to fill my weekly pill organiser",
+        "My phone battery won't charge, sorry if I drop off the chat",
+        "Can ketamine kill you if you take it with alcohol?",
+        "Time to close the book on my story with alcohol, KAP here I come",
+        "This is my last message, thank you!",
+    ],
+)
+def test_harmless_messages_near_the_eleventh_round_patterns_are_not_caught(text):
+    assert PATTERNS.find(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 3 years sober with a history of suicide attempts and I want to kill myself",
+        "I'm 2 years clean, history of self-harm and I cut myself badly, there's so much blood",
+    ],
+)
+def test_a_present_crisis_beside_years_sober_is_not_past(text):
+    assert not PATTERNS.find(text).in_the_past
+
+
+@pytest.mark.parametrize(
+    "text", ["Actor here. suicidal again", "Actress. 34. Suicidal.", "I was in a play last week. Suicidal since."]
+)
+def test_an_actor_in_crisis_is_not_read_as_a_mention_on_stage(text):
+    assert not PATTERNS.in_a_frame(text)
