@@ -29,8 +29,8 @@ AFTER_THE_NAMED_TOPIC = {"effectiveness", "conditions"}
 # The most topics answered for one message (a long story may name many).
 MAX_TOPICS = 3
 # After a crisis reply, below this confidence a question is answered with the crisis resources
-# again (the fallback threshold is 0.3; at 0.4 every held-out help request of tests/safety/ that
-# the intent model read as an FAQ question fell back to the resources).
+# again (above the fallback threshold, 0.25; at 0.4 every held-out help request of tests/safety/
+# that the intent model read as an FAQ question fell back to the resources).
 SURE_AFTER_A_CRISIS = 0.4
 # The overview of the sheet's sources, for "where is that from?" before any answer.
 SOURCES_TOPIC = "sources"

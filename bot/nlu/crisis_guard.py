@@ -19,10 +19,9 @@ that the intent model read with at least `answer_with_check_in` confidence, the 
 intent on as the `checked_question` entity, and the bot answers it after the check-in when it is
 one of the sheet's questions: a patient who sounded distressed and asked how fast KAP works gets
 the resources and the answer, not "I'm not sure I understood". So it does after a crisis reply
-that only the classifier gave. A
-message whose only patterns name the subject (`mention` in the patterns file), set in a
-professional, academic or fictional frame (a nurse asking about suicide risk screening, a
-student's essay on Durkheim), gets the check-in too when its score is below `named_only_threshold`;
+that only the classifier gave. A message whose only patterns name the subject (`mention` in the
+patterns file), set in a professional, academic or fictional frame (a nurse asking about suicide
+risk screening, a student's essay on Durkheim), gets the check-in too when its score is below `named_only_threshold`;
 so does a crisis told as a past episode that is over ("I was suicidal ten years ago, I'm doing
 well now"), when its score is below `past_episode_threshold`.
 

@@ -3,7 +3,8 @@
  * patterns of data/safety/crisis_patterns.yml (served to the page as /crisis.json), judged as
  * bot/nlu/crisis_patterns.py judges it: white space collapsed, curly apostrophes made straight,
  * letters composed (NFC), the Turkish dotted capital I made a plain i, case ignored. Used when
- * the assistant cannot be reached, so that a patient in crisis still gets the crisis resources. Loaded before widget.js; also loadable in Node for the tests.
+ * the assistant cannot be reached, so that a patient in crisis still gets the crisis resources.
+ * Loaded before widget.js; also loadable in Node for the tests.
  */
 (function (root) {
   "use strict";
