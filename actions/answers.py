@@ -32,6 +32,12 @@ MAX_TOPICS = 3
 # again (above the fallback threshold, 0.25; at 0.4 every held-out help request of tests/safety/
 # that the intent model read as an FAQ question fell back to the resources).
 SURE_AFTER_A_CRISIS = 0.4
+# After a crisis reply, below this confidence a question gets the crisis resources again, and its
+# answer after them only when it names one of the sheet's topics ("and does it help depression?"):
+# what the person writes then is as often about their state or the help ("my lips feel numb and
+# everything is spinning", "should I make myself throw up?", read at 0.57-0.82 as questions of
+# the sheet in tests/blind/crisis_followups_1.yml).
+ANSWER_ALONE_AFTER_A_CRISIS = 0.9
 # The overview of the sheet's sources, for "where is that from?" before any answer.
 SOURCES_TOPIC = "sources"
 # The topic a follow-up asked before any answer gets (ActionTellMore).
@@ -136,7 +142,9 @@ class ActionAnswerQuestion(Action):
     """Answers an FAQ intent with its curated answer, quotes and citations. After a crisis reply,
     a message the intent model read with less than SURE_AFTER_A_CRISIS confidence is most often
     about the help ("what if i hang up halfway"): it gets the crisis resources again, as a
-    message not understood does (data/rules/rules.yml)."""
+    message not understood does (data/rules/rules.yml); one read with less than
+    ANSWER_ALONE_AFTER_A_CRISIS gets them again, and its answer after them when it names one of
+    the sheet's topics."""
 
     def name(self) -> Text:
         return "action_answer_question"
@@ -145,10 +153,13 @@ class ActionAnswerQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         intent = tracker.latest_message.get("intent") or {}
-        if tracker.get_slot("in_crisis") and (intent.get("confidence") or 0.0) < SURE_AFTER_A_CRISIS:
-            utter(dispatcher, "utter_crisis")
+        confidence = intent.get("confidence") or 0.0
+        if not tracker.get_slot("in_crisis") or confidence >= ANSWER_ALONE_AFTER_A_CRISIS:
+            return answer_question(dispatcher, tracker, intent.get("name"))
+        utter(dispatcher, "utter_crisis")
+        if confidence < SURE_AFTER_A_CRISIS or not named_topics(tracker):
             return []
-        return answer_question(dispatcher, tracker, intent.get("name"))
+        return answer_question(dispatcher, tracker, intent.get("name"), after_crisis_resources=True)
 
 
 class ActionShowSource(Action):

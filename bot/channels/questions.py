@@ -32,9 +32,13 @@ _BOUNDARY = re.compile(
 )
 # A part reads as a question: it ends with "?", or it opens (or a clause of it opens) with a
 # question word. "my son has ADHD and can't focus" is a statement, not two questions.
-_QUESTION = re.compile(rf"\?\s*$|(?:^|[,;:.]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE)
-# The message asks something: a "?" anywhere, or a sentence or clause opening with a question word.
-_ASKS = re.compile(rf"\?|(?:^|[,;:.!]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE)
+_QUESTION = re.compile(rf"[?\u061f\uff1f]\s*$|(?:^|[,;:.]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE)
+# The message asks something: a question mark anywhere (the Arabic and the full-width ones, and
+# the Greek one, most often typed as a semicolon after a Greek word), or a sentence or clause
+# opening with a question word.
+_ASKS = re.compile(
+    rf"[?\u061f\uff1f\u037e]|(?<=[\u0370-\u03ff]);|(?:^|[,;:.!]\s*)(?:{_QUESTION_WORDS})\s", re.IGNORECASE
+)
 # A greeting, thanks or goodbye ("ok thanks so much", "see ya"), as a whole part.
 _COURTESY = re.compile(
     r"(?:(?:ok|okay|great|cool|perfect|oh)\s+)?"
@@ -62,6 +66,23 @@ _CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 _PERSON = re.compile(r"\b(?:i|i'm|im|me|my|we|us|our|you|u|ur|your|he|she|him|her|they|them)\b", re.IGNORECASE)
 _TOGETHER = re.compile(r"\b(?:together|combined|interact\w*|same\s+time|vs|versus|or)\b", re.IGNORECASE)
 FRAGMENT_WORDS = 4
+# Words that name the therapy itself, not a topic of the sheet ("ketamine and is it safe?" is one
+# question), and other drugs or treatments, which a question after them is about ("esketamine and
+# is it safe?").
+_THERAPY_WORD = re.compile(
+    r"ketamin\w*|assisted|psychotherapy|therapy|therapies|treatments?|infusions?|sessions?",
+    re.IGNORECASE,
+)
+_OTHER_TREATMENT = re.compile(
+    r"esketamine|spravato|psilocybin|mushrooms|shrooms|mdma|lsd|ayahuasca|ibogaine|ssris?|snris?"
+    r"|antidepressants?|lithium|lexapro|zoloft|prozac|xanax|meds|medications?|pills",
+    re.IGNORECASE,
+)
+# A few words about how the writer is, not a topic ("feeling better already and how many ...").
+_STATEMENT = re.compile(r"^\s*(?:feel\w*|felt|been|got|getting|going|doing|having|had|am)\b", re.IGNORECASE)
+# A question that refers back to what came before it ("rumination and does kap help with that",
+# "social anxiety and can kap help").
+_REFERS_BACK = re.compile(r"\b(?:that|this|these|those|them)\b|\bhelp\W*$", re.IGNORECASE)
 
 
 def _only_questions(text: str) -> bool:
@@ -79,9 +100,10 @@ def asks_a_question(text: str) -> bool:
 def split_questions(text: str) -> List[str]:
     """The questions of a message, in order, with an opening or closing courtesy as a part of its
     own, and topics or questions joined by a sign or a texting "n" as parts of their own
-    (_joined_parts); the message itself when it is one question, when a part would be too short
-    to stand alone (fewer than three words) or is not a question, or when there would be more
-    than three parts (a long story, better read whole)."""
+    (_joined_parts); a topic named before "and" and a question ("addiction and how much does it
+    cost") is a part of its own; the message itself when it is one question, when a part would
+    be too short to stand alone (fewer than three words) or is not a question, or when there
+    would be more than three parts (a long story, better read whole)."""
     if text.startswith("/"):
         return [text]
     opening = _OPENING_COURTESY.match(text)
@@ -98,10 +120,16 @@ def split_questions(text: str) -> List[str]:
     if (
         len(parts) < 2
         or len(parts) > MAX_PARTS
-        or any(len(part.split()) < MIN_WORDS or not _QUESTION.search(part) for part in parts)
+        or not (_is_question(parts[0]) or _is_topic_fragment(parts[0], text))
+        or not all(map(_is_question, parts[1:]))
     ):
         return [text]
     return parts
+
+
+def _is_question(part: str) -> bool:
+    """A part that can stand alone as a question: at least MIN_WORDS words, and it asks."""
+    return len(part.split()) >= MIN_WORDS and _QUESTION.search(part) is not None
 
 
 def _joined_parts(text: str) -> List[str]:
@@ -118,6 +146,26 @@ def _joined_parts(text: str) -> List[str]:
     ):
         return questions
     return []
+
+
+def _is_topic_fragment(part: str, text: str) -> bool:
+    """A few words that open the message and name a topic, joined by "and", "also" or "plus" to a
+    question of its own ("addiction and how much does it cost", "KAP for PTSD, and is it
+    covered?"): a fragment (_is_fragment), not about how the writer is, that names more than the
+    therapy itself and no other drug or treatment, before a question that does not refer back to
+    it. Without the joiner the
+    question is most often about the fragment ("adhd? would it help me focus", "sudden gains??
+    what does that mean")."""
+    words = _CONTENT_WORD.findall(part)
+    question = text[len(part) :] if text.startswith(part) else text
+    return (
+        _is_fragment(part)
+        and _STATEMENT.match(part) is None
+        and any(_THERAPY_WORD.fullmatch(word) is None for word in words)
+        and not any(_OTHER_TREATMENT.fullmatch(word) for word in words)
+        and _REFERS_BACK.search(question) is None
+        and re.match(rf"\s*{re.escape(part)}[\s?!,;]*(?:and|also|plus)\s", text, re.IGNORECASE) is not None
+    )
 
 
 def _is_fragment(side: str) -> bool:

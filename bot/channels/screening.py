@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Dict
 
-from bot.channels.questions import split_questions
 from bot.content.clinic import current_clinic
 from bot.content.responses import render
 from bot.nlu.crisis_patterns import crisis_patterns
@@ -36,7 +35,7 @@ def screen(text: str) -> str:
     over the clinic's length cap are not parsed but answered through their own intents.
     """
     text = clean(text)
-    if crisis_patterns().find(text) is not None:
+    if crisis_patterns().find_in_message(text) is not None:
         return text if len(text) <= current_clinic().max_message_chars else CRISIS
     if not text.strip():
         return EMPTY_MESSAGE
@@ -51,10 +50,7 @@ def safety_net_reply(text: str) -> Dict[str, str]:
 
     Shaped like a bot message (text, and the response it comes from) so channels send it as one.
     """
-    text = clean(text)
-    # The whole message, then each of its questions, as the channels hand them to Rasa.
-    for part in [text, *split_questions(text)]:
-        signal = crisis_patterns().find(part)
-        if signal is not None:
-            return {"text": render("utter_crisis", signal.slot_values()), "utter_action": "utter_crisis"}
+    signal = crisis_patterns().find_in_message(clean(text))
+    if signal is not None:
+        return {"text": render("utter_crisis", signal.slot_values()), "utter_action": "utter_crisis"}
     return {"text": render("utter_technical_problem"), "utter_action": "utter_technical_problem"}

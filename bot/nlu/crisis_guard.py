@@ -122,7 +122,7 @@ class CrisisGuard(GraphComponent, IntentClassifier):
         for message in messages:
             text = message.get(TEXT) or ""
             score = message.get(CRISIS_SCORE) or 0.0
-            signal = self.patterns.find(text)
+            signal = self.patterns.find_in_message(text)
             # No pattern: only the classifier read a crisis (see _crisis_reply).
             only_scored = signal is None and score >= self.crisis_threshold
             if only_scored:

@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional, Pattern, Tuple
 import yaml
 
 from bot import PROJECT_ROOT
+from bot.channels.questions import split_questions
 
 PATTERNS_FILE = PROJECT_ROOT / "data" / "safety" / "crisis_patterns.yml"
 POISONING = "poisoning"
@@ -125,6 +126,16 @@ class CrisisPatterns:
             someone_else=all(self._about_someone_else(flat, match) for match, _, _ in matches),
             named_only=all(mention and not self._writer_in_sentence(flat, match) for match, _, mention in matches),
             in_the_past=self._told_as_past(flat),
+        )
+
+    def find_in_message(self, text: str) -> Optional[CrisisSignal]:
+        """The crisis signal of the whole message, else of the first of its questions, as the
+        channels split them (bot/channels/questions.py), that has one: a phrase that ends a
+        sentence ("goodbye world") may be found in "goodbye world and how fast does kap work"
+        only once it is split off."""
+        return next(
+            (signal for part in [text, *split_questions(text)] for signal in [self.find(part)] if signal),
+            None,
         )
 
     def in_a_frame(self, text: str) -> bool:

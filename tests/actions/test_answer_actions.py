@@ -190,13 +190,22 @@ def test_a_named_and_an_unnamed_condition_get_the_not_in_sheet_line_then_the_nam
     assert events == [SlotSet("last_topic", "depression")]
 
 
-def test_after_a_crisis_a_question_read_unsurely_gets_the_crisis_resources_again():
+def test_after_a_crisis_a_question_read_unsurely_gets_the_crisis_resources_again_before_any_answer():
     tracker = tracker_for("ask_dropout", slots={"in_crisis": True})
     tracker.latest_message["intent"]["confidence"] = 0.3
     messages, events = run_action(ActionAnswerQuestion(), tracker)
     assert responses(messages) == ["utter_crisis"] and events == []
+    tracker.latest_message["intent"]["confidence"] = 0.7
+    unsure, events = run_action(ActionAnswerQuestion(), tracker)
+    assert responses(unsure) == ["utter_crisis"] and events == []
+    tracker.latest_message["entities"] = [{"entity": "topic", "value": "dropout", "start": 0}]
+    named, events = run_action(ActionAnswerQuestion(), tracker)
+    assert responses(named)[0] == "utter_crisis" and "utter_crisis_reminder" not in responses(named)
+    assert texts(named)[0] == knowledge().topic("dropout").answer
+    assert events == [SlotSet("last_topic", "dropout")]
     tracker.latest_message["intent"]["confidence"] = 0.9
     sure, _ = run_action(ActionAnswerQuestion(), tracker)
+    assert "utter_crisis" not in responses(sure)
     assert texts(sure)[0] == knowledge().topic("dropout").answer
 
 

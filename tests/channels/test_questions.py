@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.channels.questions import split_questions
+from bot.channels.questions import asks_a_question, split_questions
 
 
 @pytest.mark.parametrize(
@@ -73,6 +73,38 @@ def test_a_sign_or_n_inside_a_statement_keeps_the_message_whole(text):
 
 
 @pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("chronic pain and how long do the effects last", ["chronic pain", "how long do the effects last"]),
+        ("KAP for trauma, and is it covered by insurance?", ["KAP for trauma", "is it covered by insurance?"]),
+        ("rumination? and what about cravings?", ["rumination?", "what about cravings?"]),
+    ],
+)
+def test_a_topic_named_before_a_question_is_a_part_of_its_own(text, parts):
+    assert split_questions(text) == parts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ketamine and is it safe?",
+        "ketamine therapy and what does it cost?",
+        "I took too many and what do I do",
+        "bipolar? would it help me sleep",
+        "neuroplasticity?? what does that even mean",
+        # Found in review: a question that refers back, another drug, how the writer is.
+        "social anxiety and can kap help",
+        "nightmares and what does kap do for that",
+        "esketamine and is it safe",
+        "ketamin and is it safe",
+        "feeling better already and how many sessions are left",
+    ],
+)
+def test_the_therapy_a_statement_or_a_topic_the_question_is_about_stays_with_it(text):
+    assert split_questions(text) == [text]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "does it help with anxiety and depression",
@@ -130,3 +162,17 @@ def test_a_message_whose_part_is_a_crisis_gets_the_crisis_resources_from_the_saf
 
     reply = safety_net_reply("would it help if im giving up and is it covered by insurance")
     assert reply["utter_action"] == "utter_crisis"
+
+
+@pytest.mark.parametrize(
+    "text, asks",
+    [
+        ("Μπορεί να βοηθήσει στο άγχος; Δεν κοιμάμαι καλά.", True),
+        ("هل يساعد في القلق؟", True),
+        ("不安に効きますか？", True),
+        ("how fast does it work", True),
+        ("I feel low; nothing helps", False),
+    ],
+)
+def test_a_question_is_seen_by_its_question_mark_in_any_script(text, asks):
+    assert asks_a_question(text) is asks

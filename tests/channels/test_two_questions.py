@@ -2,6 +2,8 @@
 
 import uuid
 
+import pytest
+
 from bot.content.knowledge import knowledge
 from bot.content.responses import render
 from tests.support.rest_turns import say, texts
@@ -21,18 +23,27 @@ def test_a_topic_and_a_question_the_sheet_does_not_cover_get_the_answer_then_the
     assert_in_order(text, knowledge().topic("speed").answer, render("utter_decline_addictive"))
 
 
-def test_a_crisis_message_with_a_question_gets_only_the_crisis_reply(servers):
-    text = reply(servers, "i want to end my life. also how fast does kap work")
-    assert "988" in text
-    assert knowledge().topic("speed").answer not in text
-
-
 def test_two_topics_joined_by_a_texting_n_get_both_answers_in_order(servers):
     text = reply(servers, "mindfulnes n creativity?")
     assert_in_order(text, knowledge().topic("mindfulness").answer, knowledge().topic("creativity").answer)
 
 
-def test_a_crisis_joined_to_a_topic_by_a_sign_gets_only_the_crisis_reply(servers):
-    text = reply(servers, "kms + anxiety")
+@pytest.mark.parametrize(
+    "message, topic",
+    [
+        ("i want to end my life. also how fast does kap work", "speed"),
+        # joined to a topic by a sign
+        ("kms + anxiety", "anxiety"),
+        # found in review: "goodbye world" ends a sentence only once split off the question
+        ("goodbye world and how fast does kap work", "speed"),
+    ],
+)
+def test_a_crisis_message_with_a_question_gets_only_the_crisis_reply(servers, message, topic):
+    text = reply(servers, message)
     assert "988" in text
-    assert knowledge().topic("anxiety").answer not in text
+    assert knowledge().topic(topic).answer not in text
+
+
+def test_a_topic_named_before_and_a_question_gets_the_answer_then_the_decline(servers):
+    text = reply(servers, "chronic pain, and is it covered by insurance?")
+    assert_in_order(text, knowledge().topic("pain").answer, render("utter_decline_cost"))

@@ -576,6 +576,19 @@ def test_a_past_episode_the_classifier_is_sure_of_still_gets_the_crisis_reply():
     assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
 
 
+def test_a_crisis_phrase_found_only_once_a_question_is_split_off_gets_the_crisis_reply():
+    guard = CrisisGuard(component_config(CrisisGuard))
+    text = "goodbye world and how fast does kap work"
+    assert PATTERNS.find(text) is None and PATTERNS.find_in_message(text) is not None
+    (message,) = guard.process([make_message(text, "ask_speed", 0.9)])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+
+
+def test_a_sentence_that_opens_with_feeling_is_the_writers_own():
+    assert not PATTERNS.find("feeling very suisidle and alone, is there a number to call").named_only
+    assert PATTERNS.find("is The Virgin Suicides a good read?").named_only
+
+
 # The ninth round: phrase lists in 48 languages, and English hints from set 23's misses.
 
 
