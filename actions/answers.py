@@ -205,7 +205,8 @@ class ActionQuoteSource(Action):
 class ActionTellMore(Action):
     """Adds a related detail to the last answer, once; after that says there is no more. Asked
     before any answer ("someone left a leaflet about ketamine therapy, what's that about?", "tell
-    me more"), it answers what KAP is: where the sheet itself begins."""
+    me more"), it answers what KAP is: where the sheet itself begins. Asked right after a crisis
+    reply, with no answer since ("and then?"), it is about the help: the crisis resources again."""
 
     def name(self) -> Text:
         return "action_tell_more"
@@ -213,6 +214,9 @@ class ActionTellMore(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        if tracker.get_slot("in_crisis") and not _answered_since_the_crisis_reply(tracker):
+            utter(dispatcher, "utter_crisis")
+            return []
         topic = last_topic(tracker)
         if topic is None:
             return answer_question(dispatcher, tracker, knowledge().topic(WHAT_IS_KAP_TOPIC).intent)
@@ -220,7 +224,18 @@ class ActionTellMore(Action):
             dispatcher.utter_message(response="utter_no_more")
         else:
             dispatcher.utter_message(text=topic.more)
+            remind_of_crisis_resources(dispatcher, tracker)
         return []
+
+
+def _answered_since_the_crisis_reply(tracker: Tracker) -> bool:
+    """Whether a topic was answered after the last crisis reply of the conversation."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "last_topic":
+            return True
+        if event.get("event") == "action" and event.get("name") == "action_crisis_support":
+            return False
+    return False
 
 
 def _bot_events_since_topic(tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -124,6 +124,22 @@ class ActionCrisisSupport(Action):
         return answer_question(dispatcher, tracker, question, after_crisis_resources=True)
 
 
+class ActionCrisisFarewell(Action):
+    """After a crisis reply, answers thanks or a goodbye with the crisis lines themselves, not a
+    pointer to them: a goodbye may be a last one, and the crisis reply may have scrolled away
+    (the in_crisis variants of utter_you_are_welcome and utter_goodbye in domain.yml)."""
+
+    def name(self) -> Text:
+        return "action_crisis_farewell"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        utter(dispatcher, "utter_goodbye" if intent == "goodbye" else "utter_you_are_welcome")
+        return []
+
+
 class ActionCrisisCheck(Action):
     """Gives the crisis resources as a check-in, when only the model saw a crisis; when the
     message also asked one of the sheet's questions (the crisis guard's `checked_question`), or

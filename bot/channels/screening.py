@@ -7,6 +7,7 @@ patient is never left without an answer, and one in crisis always gets the crisi
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Dict
 
@@ -35,8 +36,10 @@ def screen(text: str) -> str:
     over the clinic's length cap are not parsed but answered through their own intents.
     """
     text = clean(text)
-    if crisis_patterns().find_in_message(text) is not None:
-        return text if len(text) <= current_clinic().max_message_chars else CRISIS
+    signal = crisis_patterns().find_in_message(text)
+    if signal is not None:
+        # Too long to parse: the crisis intent, with who is at risk and whether it is a poisoning.
+        return text if len(text) <= current_clinic().max_message_chars else CRISIS + json.dumps(signal.slot_values())
     if not text.strip():
         return EMPTY_MESSAGE
     if len(text) > current_clinic().max_message_chars:

@@ -178,13 +178,15 @@ class ScreenedSocketIOOutput(SocketIOOutput):
     """
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        """Marks the crisis reply, with the resources' links (clinic.yml), so that the widget
-        can make it stand out and a phone can call or text at a tap."""
-        if message.get("utter_action") == "utter_crisis" and message.get("text"):
+        """Marks the crisis reply, and any reply that gives the crisis lines (a check-in, thanks
+        after a crisis), with the resources' links (clinic.yml), so that the widget can make it
+        stand out and a phone can call or text at a tap."""
+        text = message.get("text") or ""
+        if text and (message.get("utter_action") == "utter_crisis" or current_clinic().crisis_lines() in text):
             await self._send_message(
                 recipient_id,
                 {
-                    "text": message["text"],
+                    "text": text,
                     "crisis": True,
                     "links": current_clinic().crisis_links(),
                 },

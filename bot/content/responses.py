@@ -24,8 +24,9 @@ def render(response: str, slots: Optional[Mapping[str, Any]] = None, **values: A
     """The text of a domain response with its {placeholders} filled from clinic.yml (and from
     `values`, for a response's own placeholders).
 
-    Of a response's variants, the first whose slot conditions all hold is taken, as Rasa does;
-    without slots, that is the one without conditions.
+    Of a response's variants, the one whose slot conditions all hold is taken (the domain's are
+    exclusive, as Rasa picks at random among those that hold: tests/content/test_responses.py),
+    else the one without conditions.
     """
     slots = slots or {}
     variant = next(

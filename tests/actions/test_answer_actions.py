@@ -277,3 +277,18 @@ def test_a_question_about_one_person_ends_by_saying_the_figures_describe_studies
     assert "utter_about_one_person" in responses(messages)
     calm, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_effectiveness"))
     assert "utter_about_one_person" not in responses(calm)
+
+
+def test_tell_me_more_right_after_a_crisis_reply_gives_the_resources_and_after_an_answer_the_detail():
+    crisis = [{"event": "action", "name": "action_crisis_support"}]
+    answered = [{"event": "slot", "name": "last_topic", "value": "speed"}]
+    slots = {"in_crisis": True}
+    right_after, _ = run_action(
+        ActionTellMore(), tracker_for("ask_more", last_topic="speed", events=answered + crisis, slots=slots)
+    )
+    assert responses(right_after) == ["utter_crisis"]
+    later, _ = run_action(
+        ActionTellMore(), tracker_for("ask_more", last_topic="speed", events=crisis + answered, slots=slots)
+    )
+    assert texts(later) == [knowledge().topic("speed").more]
+    assert responses(later)[-1] == "utter_crisis_reminder"

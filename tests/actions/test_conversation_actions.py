@@ -8,6 +8,7 @@ import yaml
 from actions.conversation import (
     ActionAskRephrase,
     ActionCrisisCheck,
+    ActionCrisisFarewell,
     ActionCrisisSupport,
     ActionDeclineOutOfScope,
     ActionExplainAssistant,
@@ -252,13 +253,22 @@ def test_a_decline_stays_a_decline_whatever_its_clauses_ask():
     assert responses(messages) == ["utter_decline_addictive"]
 
 
+@pytest.mark.parametrize("intent, response", [("thank", "utter_you_are_welcome"), ("goodbye", "utter_goodbye")])
+def test_after_a_crisis_thanks_and_goodbyes_give_the_crisis_lines_themselves(intent, response):
+    slots = {"in_crisis": True, "crisis_subject": "self"}
+    messages, events = run_action(ActionCrisisFarewell(), tracker_for(intent, slots=slots))
+    assert responses(messages) == [response] and events == []
+    assert messages[0]["crisis_resources"] == CLINIC.crisis_lines()
+    assert render(response, slots).endswith(CLINIC.crisis_lines())
+
+
 @pytest.mark.parametrize(
     "slots,opening",
     [
         ({}, "I'm really sorry you're going through this"),
         ({"crisis_subject": "self"}, "I'm really sorry you're going through this"),
         ({"crisis_subject": "someone_else"}, "Thank you for reaching out for them. " + CLINIC.lines.someone_else),
-        ({"crisis_kind": "poisoning"}, CLINIC.lines.poisoning),
+        ({"crisis_kind": "poisoning", "crisis_subject": "self"}, CLINIC.lines.poisoning),
         ({"crisis_kind": "poisoning", "crisis_subject": "someone_else"}, CLINIC.lines.poisoning),
     ],
 )

@@ -41,8 +41,12 @@ def test_a_message_over_the_cap_is_asked_to_be_shortened_not_parsed(servers):
 def test_an_overlong_crisis_message_still_gets_the_crisis_reply(servers):
     message = "i have been thinking a lot. " * 100 + "i want to die"
     assert len(message) > CLINIC.max_message_chars
-    (reply,) = texts(say(servers, new_sender(), message))
+    sender = new_sender()
+    (reply,) = texts(say(servers, sender, message))
     assert "988" in reply and "741741" in reply
+    # Who is at risk went with it: thanks then get the crisis lines again, worded for the writer.
+    (thanks,) = texts(say(servers, sender, "thank you"))
+    assert thanks.startswith("You're welcome. Please contact") and "988" in thanks
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import socketio
 
+from bot.channels.web import ScreenedSocketIOOutput
+from bot.content.clinic import current_clinic
+from bot.content.responses import render
 from bot.ops.http_client import post
 from bot.ops.servers import free_port
 from tests.support.browser import CRISIS_HREFS, widget_servers
@@ -130,3 +133,23 @@ def test_socketio_crisis_reply_carries_tappable_links(web):
     origin = web.clinic().website_origins[0]
     _, (crisis,) = asyncio.run(socket_turns(web, uuid.uuid4().hex, ["there's no way out for me"], origin))
     assert CRISIS_HREFS <= {link["href"] for link in crisis[0]["links"]}
+
+
+class RecordingSocket:
+    def __init__(self):
+        self.emitted = []
+
+    async def emit(self, event, data, room=None):
+        self.emitted.append(data)
+
+
+def test_the_widget_gets_every_reply_with_the_crisis_lines_marked_with_their_links():
+    socket = RecordingSocket()
+    output = ScreenedSocketIOOutput(socket, "bot_uttered")
+    thanks = render("utter_you_are_welcome", {"in_crisis": True, "crisis_subject": "self"})
+    for message in ({"text": thanks}, {"text": "x", "utter_action": "utter_crisis"}, {"text": "plain answer"}):
+        asyncio.run(output.send_response("me", message))
+    marked = [data for data in socket.emitted if data.get("crisis")]
+    assert [data["text"] for data in marked] == [thanks, "x"]
+    assert all(data["links"] == current_clinic().crisis_links() for data in marked)
+    assert socket.emitted[2] == {"text": "plain answer"}

@@ -35,7 +35,7 @@ def test_after_a_crisis_every_answer_ends_with_the_reminder(servers, sender):
     answer = reply(servers, sender, "how fast does ketamine therapy work?")
     assert answer.endswith(LINES.reminder)
     thanks = reply(servers, sender, "thanks")
-    assert thanks.startswith("You're welcome") and "crisis lines above" in thanks
+    assert thanks.startswith("You're welcome") and "988" in thanks and "741741" in thanks
 
 
 def test_after_an_overdose_the_reply_and_later_answers_say_to_call_poison_control(servers, sender):
