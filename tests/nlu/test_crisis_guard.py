@@ -584,6 +584,28 @@ def test_a_crisis_phrase_found_only_once_a_question_is_split_off_gets_the_crisis
     assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi hermano se tomó todas sus pastillas",
+        "engoliu todos os comprimidos da avó",
+        "il a avalé une boîte de cachets",
+        "mia figlia ha ingoiato tutte le compresse",
+        "sie hat alle ihre Tabletten geschluckt",
+        "wzięła wszystkie tabletki mamy",
+    ],
+)
+def test_an_overdose_told_in_the_third_person_in_other_languages_is_a_poisoning(text):
+    assert PATTERNS.find(text).poisoning
+
+
+@pytest.mark.parametrize(
+    "text", ["tomo muchas pastillas para la presión", "trago muchas pastillas al día, ¿afecta a la ketamina?"]
+)
+def test_pills_taken_every_day_in_other_languages_are_not_an_overdose(text):
+    assert PATTERNS.find(text) is None
+
+
 def test_a_sentence_that_opens_with_feeling_is_the_writers_own():
     assert not PATTERNS.find("feeling very suisidle and alone, is there a number to call").named_only
     assert PATTERNS.find("is The Virgin Suicides a good read?").named_only
