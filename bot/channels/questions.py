@@ -153,18 +153,17 @@ def _is_topic_fragment(part: str, text: str) -> bool:
     question of its own ("addiction and how much does it cost", "KAP for PTSD, and is it
     covered?"): a fragment (_is_fragment), not about how the writer is, that names more than the
     therapy itself and no other drug or treatment, before a question that does not refer back to
-    it. Without the joiner the
-    question is most often about the fragment ("adhd? would it help me focus", "sudden gains??
-    what does that mean")."""
+    it. Without the joiner the question is most often about the fragment ("adhd? would it help me
+    focus", "sudden gains?? what does that mean")."""
+    joined = re.match(rf"\s*{re.escape(part)}[\s?!,;]*(?:and|also|plus)\s", text, re.IGNORECASE)
     words = _CONTENT_WORD.findall(part)
-    question = text[len(part) :] if text.startswith(part) else text
     return (
-        _is_fragment(part)
+        joined is not None
+        and _is_fragment(part)
         and _STATEMENT.match(part) is None
         and any(_THERAPY_WORD.fullmatch(word) is None for word in words)
         and not any(_OTHER_TREATMENT.fullmatch(word) for word in words)
-        and _REFERS_BACK.search(question) is None
-        and re.match(rf"\s*{re.escape(part)}[\s?!,;]*(?:and|also|plus)\s", text, re.IGNORECASE) is not None
+        and _REFERS_BACK.search(text[joined.end() :]) is None
     )
 
 

@@ -78,9 +78,7 @@ async def _handle_each_question(
 ) -> None:
     """Lets Rasa handle the message, or each of its questions in turn (bot/channels/questions.py); a
     crisis message is always handled whole, so that it gets the crisis reply and nothing else."""
-    parts = split_questions(text)
-    if crisis_patterns().find_in_message(text) is not None:
-        parts = [text]
+    parts = [text] if crisis_patterns().find_in_message(text) is not None else split_questions(text)
     message.text = parts[0]
     await on_new_message(message)
     for part in parts[1:]:

@@ -21,9 +21,9 @@ one of the sheet's questions: a patient who sounded distressed and asked how fas
 the resources and the answer, not "I'm not sure I understood". So it does after a crisis reply
 that only the classifier gave. A message whose only patterns name the subject (`mention` in the
 patterns file), set in a professional, academic or fictional frame (a nurse asking about suicide
-risk screening, a student's essay on Durkheim), gets the check-in too when its score is below `named_only_threshold`;
-so does a crisis told as a past episode that is over ("I was suicidal ten years ago, I'm doing
-well now"), when its score is below `past_episode_threshold`.
+risk screening, a student's essay on Durkheim), gets the check-in too when its score is below
+`named_only_threshold`; so does a crisis told as a past episode that is over ("I was suicidal ten
+years ago, I'm doing well now"), when its score is below `past_episode_threshold`.
 
 It also tells the dialogue what kind of crisis it is, as entities that fill slots: `crisis_kind`
 ("poisoning" for an overdose or a poisoning) and `crisis_subject` ("self" or "someone_else"),
