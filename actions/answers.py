@@ -18,6 +18,7 @@ from actions.feedback import ask_for_feedback
 from actions.suggestions import suggest_topics
 from bot.content.knowledge import Topic, knowledge
 from bot.content.responses import utter
+from bot.nlu.crisis_patterns import POISONING, crisis_patterns
 
 # What the review found, which a question naming one of the sheet's topics does not get: "what
 # did the review say about PTSD?" gets the trauma answer.
@@ -40,6 +41,8 @@ SURE_AFTER_A_CRISIS = 0.4
 ANSWER_ALONE_AFTER_A_CRISIS = 0.9
 # The overview of the sheet's sources, for "where is that from?" before any answer.
 SOURCES_TOPIC = "sources"
+# "Where is that from?", about the last answer.
+SOURCE_FOLLOW_UP = "ask_source"
 # The topic a follow-up asked before any answer gets (ActionTellMore).
 WHAT_IS_KAP_TOPIC = "what_is_kap"
 
@@ -92,13 +95,22 @@ def one_topic_either_way(tracker: Tracker) -> Optional[Text]:
     with the same topic's answer ("does it actually work for depression": depression or the
     conditions studied, each first with the depression answer); else None."""
     ranking = [e for e in tracker.latest_message.get("intent_ranking") or [] if e.get("name") != "nlu_fallback"]
-    readings = [knowledge().topic_for_intent(entry.get("name")) for entry in ranking[:2]]
+    intents = [_as_question(tracker, entry.get("name")) for entry in ranking[:2]]
+    readings = [knowledge().topic_for_intent(intent) for intent in intents]
     if len(readings) < 2 or None in readings or unnamed_condition(tracker) is not None:
         # Only two of the sheet's questions, never a decline, and no condition the sheet does
         # not name (the answer would then be the named topics, whatever was asked).
         return None
-    first, second = (topics_to_answer(tracker, entry.get("name"))[:1] for entry in ranking[:2])
-    return ranking[0].get("name") if first and first == second else None
+    first, second = (topics_to_answer(tracker, intent)[:1] for intent in intents)
+    return intents[0] if first and first == second else None
+
+
+def _as_question(tracker: Tracker, intent: Optional[Text]) -> Optional[Text]:
+    """The sheet's question an intent stands for: "where is that from?" before any answer asks
+    where all the answers come from (ActionShowSource gives the overview then)."""
+    if intent == SOURCE_FOLLOW_UP and last_topic(tracker) is None:
+        return knowledge().topic(SOURCES_TOPIC).intent
+    return intent
 
 
 def answer_question(
@@ -144,7 +156,8 @@ class ActionAnswerQuestion(Action):
     about the help ("what if i hang up halfway"): it gets the crisis resources again, as a
     message not understood does (data/rules/rules.yml); one read with less than
     ANSWER_ALONE_AFTER_A_CRISIS gets them again, and its answer after them when it names one of
-    the sheet's topics."""
+    the sheet's topics. After an overdose or a poisoning, a question that tells of a symptom gets
+    the crisis reply alone."""
 
     def name(self) -> Text:
         return "action_answer_question"
@@ -154,6 +167,12 @@ class ActionAnswerQuestion(Action):
     ) -> List[Dict[Text, Any]]:
         intent = tracker.latest_message.get("intent") or {}
         confidence = intent.get("confidence") or 0.0
+        if tracker.get_slot("crisis_kind") == POISONING and crisis_patterns().tells_a_symptom(
+            tracker.latest_message.get("text") or ""
+        ):
+            # After an overdose or a poisoning, "is chest pain bad?" is about that emergency.
+            utter(dispatcher, "utter_crisis")
+            return []
         if not tracker.get_slot("in_crisis") or confidence >= ANSWER_ALONE_AFTER_A_CRISIS:
             return answer_question(dispatcher, tracker, intent.get("name"))
         utter(dispatcher, "utter_crisis")
@@ -174,12 +193,12 @@ class ActionShowSource(Action):
     ) -> List[Dict[Text, Any]]:
         topic = last_topic(tracker)
         if topic is None:
-            # Asked before any answer: where all the answers come from.
+            # Asked before any answer: where all the answers come from, then the last answer.
             overview = knowledge().topic(SOURCES_TOPIC)
             dispatcher.utter_message(text=overview.answer)
             dispatcher.utter_message(text=overview.source_text())
-        else:
-            dispatcher.utter_message(text=topic.source_text())
+            return [SlotSet("last_topic", SOURCES_TOPIC)]
+        dispatcher.utter_message(text=topic.source_text())
         return []
 
 

@@ -24,6 +24,9 @@ EVAL_SET = PROJECT_ROOT / "tests" / "eval_conversations.yml"
 # Patient messages written blind (from the source document and the scope only), never trained on.
 BLIND_SETS = sorted((PROJECT_ROOT / "tests" / "blind").glob("*.yml"))
 FOLLOW_UPS = ("source", "quote", "more")
+# What a follow-up asked before any answer gets (actions/answers.py): "where is that from?" the
+# overview of all the sources, "tell me more" what KAP is.
+FIRST_ANSWER_OF = {"source": "sources", "more": "what_is_kap"}
 CHITCHAT = {
     "greet": ["utter_greet"],
     "goodbye": ["utter_goodbye"],
@@ -66,7 +69,8 @@ def acceptable(expect: str, last_topic: Optional[Topic]) -> List[str]:
         return [topic.answer] + _unique_quotes(topic)
     if expect in FOLLOW_UPS:
         if last_topic is None:
-            return [render("utter_ask_topic")]
+            first = FIRST_ANSWER_OF.get(expect)
+            return [knowledge().topic(first).answer] if first else [render("utter_ask_topic")]
         if expect == "source":
             return [last_topic.source_text()]
         if expect == "quote":
@@ -90,6 +94,13 @@ def is_right(expect: Expectation, reply: str, last_topic: Optional[Topic]) -> bo
     if parts == ["decline"] and _answers_any_topic(reply):
         return False
     return all(any(normalise_space(text) in reply for text in acceptable(part, last_topic)) for part in parts)
+
+
+def topic_after(part: str, last_topic: Optional[Topic]) -> Optional[Topic]:
+    """The last topic answered after a turn that expects `part`."""
+    if last_topic is None and part in FIRST_ANSWER_OF:
+        return knowledge().topic(FIRST_ANSWER_OF[part])
+    return knowledge().topic(part) or last_topic
 
 
 def turn_category(conversation_category: str, expect: Expectation) -> str:
@@ -121,7 +132,7 @@ def score_conversations(conversations: List[Dict[str, Any]], reply: Callable[[st
             if not right:
                 misses.append({"user": turn["user"], "expect": expect, "category": category, "reply": text[:160]})
             for part in expect if isinstance(expect, list) else [expect]:
-                last_topic = knowledge().topic(part) or last_topic
+                last_topic = topic_after(part, last_topic)
     right, total = sum(r for r, _ in tally.values()), sum(n for _, n in tally.values())
     return {
         "overall": right / total,

@@ -78,6 +78,9 @@ class CrisisPatterns:
     someone_else_subject: Pattern[str]
     frames: Pattern[str]
     history: Dict[str, Pattern[str]]
+    # What a body does after an overdose or a poisoning (numb lips, chest pain), told later on
+    # (`body`), and what makes a message a question about KAP instead (`unless`).
+    symptoms: Dict[str, Pattern[str]]
     sources: Dict[str, Any]
     # Each crisis entry's regular expression as text, a list of phrases made one (phrases_regex).
     crisis_regexes: Tuple[str, ...]
@@ -106,6 +109,7 @@ class CrisisPatterns:
             someone_else_subject=compiled(raw["subjects"][SOMEONE_ELSE]),
             frames=compiled(raw["frames"]),
             history={name: compiled(raw["history"][name]) for name in ("past", "over", "back")},
+            symptoms={name: compiled(raw["symptoms"][name]) for name in ("body", "unless")},
             sources=raw,
             crisis_regexes=regexes,
         )
@@ -137,6 +141,12 @@ class CrisisPatterns:
             (signal for part in [text, *split_questions(text)] for signal in [self.find(part)] if signal),
             None,
         )
+
+    def tells_a_symptom(self, text: str) -> bool:
+        """Whether the message tells of what a body does after an overdose or a poisoning, and
+        is not a question about KAP."""
+        flat = normalise(text)
+        return self.symptoms["body"].search(flat) is not None and self.symptoms["unless"].search(flat) is None
 
     def in_a_frame(self, text: str) -> bool:
         """Whether the message is set in a professional, academic or fictional frame."""

@@ -124,7 +124,8 @@ def test_where_is_that_from_before_any_answer_gives_the_overview_of_the_sources(
     assert "not one of that review's findings" in overview.answer
     for part in ("Drozdz", "Journal of Pain Research", "1691–1706", "several studies"):
         assert part in overview.source_text() or part in overview.answer, part
-    assert events == []
+    # The overview is then the last answer ("can you quote that?" is about it).
+    assert events == [SlotSet("last_topic", "sources")]
 
 
 def test_the_sources_question_is_answered_with_the_full_references():
@@ -207,6 +208,23 @@ def test_after_a_crisis_a_question_read_unsurely_gets_the_crisis_resources_again
     sure, _ = run_action(ActionAnswerQuestion(), tracker)
     assert "utter_crisis" not in responses(sure)
     assert texts(sure)[0] == knowledge().topic("dropout").answer
+
+
+def test_after_an_overdose_a_question_telling_a_symptom_gets_the_crisis_reply_alone():
+    poisoned = {"in_crisis": True, "crisis_kind": "poisoning"}
+    for text, intent in (
+        ("is chest pain bad", "ask_pain"),
+        ("my lips feel numb and the room is tilting", "ask_depression"),
+    ):
+        messages, events = run_action(ActionAnswerQuestion(), tracker_for(intent, text=text, slots=poisoned))
+        assert responses(messages) == ["utter_crisis"] and events == []
+    # A KAP question after the overdose is answered; a symptom with no overdose told is a question.
+    question, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_pain", text="does kap help pain", slots=poisoned))
+    assert texts(question)[0] == knowledge().topic("pain").answer
+    calm, _ = run_action(ActionAnswerQuestion(), tracker_for("ask_pain", text="is chest pain bad"))
+    assert texts(calm)[0] == knowledge().topic("pain").answer
+    dizzy = tracker_for("ask_speed", text="will I feel dizzy after a ketamine session?", slots=poisoned)
+    assert texts(run_action(ActionAnswerQuestion(), dizzy)[0])[0] == knowledge().topic("speed").answer
 
 
 def test_a_question_naming_two_topics_gets_its_own_answer_then_each_named_one_in_order():

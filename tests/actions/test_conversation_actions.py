@@ -88,6 +88,20 @@ def test_a_message_read_as_either_of_two_intents_with_the_same_answer_gets_that_
         assert responses(run_action(ActionAskRephrase(), tracker)[0]) == ["utter_ask_rephrase"]
 
 
+def test_where_is_that_from_or_the_sources_before_any_answer_get_the_overview_of_the_sources():
+    # "can I read the source myself somewhere?" as the first message: read as "where is that
+    # from?" or as the sources question, both the overview while nothing has been answered.
+    sources = knowledge().topic("sources")
+    for first, second in (("ask_source", "ask_sources"), ("ask_sources", "ask_source")):
+        tracker = ranked(tracker_for("nlu_fallback"), (first, 0.43), (second, 0.41))
+        messages, events = run_action(ActionAskRephrase(), tracker)
+        assert messages[0]["text"] == sources.answer
+        assert {"event": "slot", "name": "last_topic", "value": "sources", "timestamp": None} in events
+    # After an answer, "where is that from?" is about that answer: asked to rephrase.
+    after = ranked(tracker_for("nlu_fallback", last_topic="pain"), ("ask_source", 0.43), ("ask_sources", 0.41))
+    assert responses(run_action(ActionAskRephrase(), after)[0]) == ["utter_ask_rephrase"]
+
+
 def test_two_declines_naming_a_condition_the_sheet_does_not_name_get_no_answer():
     # "is it safe for someone with bipolar and depression": the safety or the medical decline.
     tracker = tracker_for("nlu_fallback", entities={"condition": "bipolar disorder"})

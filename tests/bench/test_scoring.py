@@ -5,7 +5,7 @@ import collections
 import pytest
 
 from bot.bench.baseline import NO_ANSWER, document_search
-from bot.bench.scoring import BLIND_SETS, CATEGORIES, EVAL_SET, acceptable, is_right, load_conversations
+from bot.bench.scoring import BLIND_SETS, CATEGORIES, EVAL_SET, acceptable, is_right, load_conversations, topic_after
 from bot.content.clinic import load_clinic
 from bot.content.knowledge import knowledge
 from bot.content.responses import render
@@ -40,6 +40,11 @@ def test_follow_ups_are_judged_against_the_last_topic():
     assert not is_right("source", TOPICS["creativity"].source_text(), addiction)
     assert is_right("more", addiction.more, addiction)
     assert acceptable("quote", None) == [render("utter_ask_topic")]
+    assert is_right("source", TOPICS["sources"].answer, None)
+    assert is_right("more", TOPICS["what_is_kap"].answer, None)
+    assert not is_right("source", render("utter_ask_topic"), None)
+    assert topic_after("more", None) is TOPICS["what_is_kap"]
+    assert topic_after("source", TOPICS["pain"]) is TOPICS["pain"]
 
 
 def test_crisis_needs_the_crisis_resources():

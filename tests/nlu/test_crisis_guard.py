@@ -860,3 +860,101 @@ def test_a_present_crisis_beside_years_sober_is_not_past(text):
 )
 def test_an_actor_in_crisis_is_not_read_as_a_mention_on_stage(text):
     assert not PATTERNS.in_a_frame(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please help me i'm not safe",
+        "Honestly I don't feel safe with myself tonight",
+        "im standing on the overpass by the highway",
+        "I'm at the bridge near the station",
+        "my brother says he wishes he were dead",
+        "how much morphine before it's deadly for an adult",
+        "what dose of tylenol kills someone",
+        "searched for the highest parking garage downtown",
+        "this is my final log off",
+        "my dad is unconscious and there are empty pill packets on the floor",
+    ],
+)
+def test_crisis_messages_of_the_fifteenth_round_are_caught(text):
+    assert PATTERNS.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found by the review of the fifteenth round: near misses of its patterns.
+        "Am I not safe to drive home after a session?",
+        "I'm not safe alone after ketamine, is that a clinic rule?",
+        "im not safe by myself after the session right? who should pick me up",
+        "I'm not safe, according to my GP, because of my blood pressure",
+        "I'm on a bridge call for work, can I ask quickly",
+        "I'm on the Brooklyn Bridge walking to my appointment",
+        "I'm at a rooftop bar, does ketamine mix with alcohol?",
+        "I'm at the bridge club on Thursdays, can sessions be on Fridays?",
+        "the amount of paperwork kills me, is there an online form?",
+        "The amount of stress at my job is deadly, does KAP help burnout?",
+        "Will I be unconscious during KAP? Should I bring my pill bottles?",
+        "I looked up the highest parking garage rates near you",
+        "this is my last log off today, thanks",
+        "This is my final log off tonight, talk tomorrow",
+        "my phone is gonna go die, quick question",
+        "Sometimes I wish they were dead, my abusers. Is that normal with PTSD?",
+        "I'm scared of what I'll do wrong in the first session",
+        "I wish he was here to see me get better",
+    ],
+)
+def test_harmless_messages_near_the_fifteenth_round_patterns_are_not_caught(text):
+    assert PATTERNS.find(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had an overdose in 2018 and I've been sober ever since. Can I still do KAP?",
+        "Overdosed once back in college, been in recovery ever since, is KAP for me?",
+    ],
+)
+def test_a_past_overdose_with_recovery_since_is_read_as_past(text):
+    assert PATTERNS.find(text).in_the_past
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found by the review of the fifteenth round: an overdose now must never be softened.
+        "my husband might've died of an overdose, what number do I call",
+        "I think my son just died of an overdose, he's cold, please help",
+        "my boyfriend almost died of an overdose, he's barely breathing",
+        "I overdosed in 2019 and I've been sober ever since, but I just bought a bag and I'm about to use it all",
+    ],
+)
+def test_an_overdose_happening_now_beside_a_past_one_is_not_past(text):
+    assert not PATTERNS.find(text).in_the_past
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my heart won't stop racing", "can't breathe properly", "i'm so dizzy", "i threw up twice, lips going blue"],
+)
+def test_symptoms_after_an_overdose_are_told(text):
+    assert PATTERNS.tells_a_symptom(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Questions about KAP after an overdose conversation, from the review of the fifteenth round.
+        "will I feel dizzy after a ketamine session?",
+        "do people pass out on ketamine?",
+        "does KAP help with panic attacks where my heart is racing?",
+        "I can't feel my emotions anymore, does KAP help numbness?",
+        "I can't stand up for myself",
+        "my body feels heavy with depression",
+        "everything is moving so fast in my life",
+        "I'm shaking with excitement to start!",
+    ],
+)
+def test_questions_and_everyday_words_are_not_symptoms(text):
+    assert not PATTERNS.tells_a_symptom(text)
