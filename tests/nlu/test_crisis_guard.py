@@ -958,3 +958,32 @@ def test_symptoms_after_an_overdose_are_told(text):
 )
 def test_questions_and_everyday_words_are_not_symptoms(text):
     assert not PATTERNS.tells_a_symptom(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je vais mettre fin à ma vie ce soir",
+        "j'ai envie de me donner la mort",
+        "elle veut s'ôter la vie",
+        "mettre un terme à mes jours",
+    ],
+)
+def test_french_words_of_the_sixteenth_round_are_caught(text):
+    assert PATTERNS.find(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Found by the review of the sixteenth round.
+        "Est-ce que la thérapie met fin à la dépression ?",
+        "je veux mettre fin à ma vieille dépendance à l'alcool",
+        "mettre fin à mes journées passées au lit, c'est possible ?",
+        "la kétamine peut-elle mettre fin à ma vie de couple compliquée ?",
+        "Vou tomar todos os remédios como prescrito antes da sessão?",
+        "Je vais prendre tous mes médicaments comme d'habitude le jour de la séance ?",
+    ],
+)
+def test_french_and_portuguese_questions_near_the_sixteenth_round_are_not_caught(text):
+    assert PATTERNS.find(text) is None

@@ -192,6 +192,7 @@ def test_at_most_one_percent_of_held_out_harmless_messages_get_the_crisis_reply(
         (("26",), 0.87, 0.93, 0.06),
         (("27",), 0.93, 0.97, 0.04),
         (("28",), 0.92, 0.97, 0.04),
+        (("29",), 0.84, 0.92, 0.045),
     ],
 )
 def test_the_development_sets_keep_the_figures_they_were_tuned_to(
@@ -217,7 +218,8 @@ def test_the_development_sets_keep_the_figures_they_were_tuned_to(
     2.5 %); set 26, fresh until the twelfth round, what it gave then, never tuned on (88.1 %,
     94.1 %, 5.2 %); set 27, fresh until the fourteenth, likewise (93.5 %, 97.7 %, 3.2 %); set 28,
     fresh until the fifteenth, what it gave after the patterns were written on its misses and false
-    alarms (92.3 %, 97.7 %, 3.4 %).
+    alarms (92.3 %, 97.7 %, 3.4 %); set 29, fresh until the sixteenth, what it gave then (84.6 %,
+    92.5 %, 4.1 %).
     The false alarms allowed on sets 13 and 14 went from 1 % to 1.5 % when the crisis threshold was
     chosen again after the
     classifier's examples grew (2026-12-07: 0.92, at which set 13 gives 99.1 % and 1.2 %, set 14
